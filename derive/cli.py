@@ -1,0 +1,121 @@
+"""The command line: thin click commands that parse, call the library and print.
+
+Last stage of the flow. Exit codes: 0 success; 1 a clean "no" (a check failed);
+2 bad input or usage, with a one-line message on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from derive.steps import Derivation
+    from derive.verify import StepCheck
+
+SCALES = ("1/m", "1/(2m)")
+# SymPy sizes its expression caches when it is first imported; the checks revisit the
+# same subexpressions often enough that a larger cache halves their time.
+SYMPY_CACHE_SIZE = "20000"
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="derive", prog_name="derive")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Derive the gradient of linear regression's cost step by step, with SymPy.
+
+    Without a command, shows the derivation (same as `derive steps`).
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(steps)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of text.")
+@click.option(
+    "--scale",
+    type=click.Choice(SCALES),
+    default="1/m",
+    show_default=True,
+    help="Factor in front of the sum of squared errors in the cost.",
+)
+def steps(as_json: bool, scale: str) -> None:
+    """The 19 steps with their formulas, shapes and check results."""
+    from derive.steps import derivation
+    from derive.verify import check_derivation
+
+    result = derivation(scale)
+    checks = check_derivation(result)
+    if as_json:
+        click.echo(json.dumps(steps_json(result, checks), ensure_ascii=False, indent=2))
+    else:
+        click.echo(steps_text(result, checks))
+    if not all(check.passed for check in checks):
+        sys.exit(1)
+
+
+def steps_json(result: Derivation, checks: Sequence[StepCheck]) -> list[dict[str, Any]]:
+    """One JSON object per step: number, key, title, latex, shape, checks and details."""
+    from derive.printing import relation_latex, relation_text, shape_text
+
+    records = []
+    for step, check in zip(result, checks):
+        relations = [
+            {
+                "latex": relation_latex(r.lhs, r.op, r.rhs),
+                "text": relation_text(r.lhs, r.op, r.rhs),
+                "shape": list(shape_text(r.shape)),
+            }
+            for r in step.relations
+        ]
+        records.append(
+            {
+                "number": step.number,
+                "key": step.key,
+                "title": step.title,
+                "latex": relations[0]["latex"],
+                "shape": list(shape_text(step.shape)),
+                "checks": check.checks,
+                "relations": relations,
+                "source_shape": list(shape_text(step.source_shape)),
+                "shape_note": step.shape_note,
+                "failures": {r.route: r.detail for r in check.results if not r.passed},
+            }
+        )
+    return records
+
+
+def steps_text(result: Derivation, checks: Sequence[StepCheck]) -> str:
+    """The steps for a terminal: title and shape, the relations, the checks."""
+    from derive.printing import relation_text, shape_text
+
+    scale = result.model.scale.value
+    lines = [f"Gradient of J = {scale} · Σ (yᵢ − ŷᵢ)², step by step", ""]
+    for step, check in zip(result, checks):
+        lines.append(f"{step.number:>2}. {step.title}   [{_shape(shape_text(step.shape))}]")
+        lines.extend(f"      {relation_text(r.lhs, r.op, r.rhs)}" for r in step.relations)
+        if step.shape_note:
+            lines.append(f"      note: {step.shape_note}")
+        marks = "  ".join(f"{'✓' if r.passed else '✗'} {r.route}" for r in check.results)
+        lines.append(f"      checks: {marks}")
+        lines.extend(f"      {r.route} failed: {r.detail}" for r in check.results if not r.passed)
+        lines.append("")
+    passed = sum(check.passed for check in checks)
+    lines.append(f"{passed} of {len(checks)} steps pass all checks.")
+    return "\n".join(lines)
+
+
+def _shape(shape: tuple[str, str]) -> str:
+    return "scalar" if shape == ("1", "1") else f"{shape[0]}×{shape[1]}"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `derive` script and of `python -m derive`."""
+    os.environ.setdefault("SYMPY_CACHE_SIZE", SYMPY_CACHE_SIZE)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="derive")

@@ -1,0 +1,364 @@
+"""The 19 steps of the derivation, each computed from the model with SymPy.
+
+Second stage of the flow (model -> steps -> verify -> render). Steps 1-10 state the
+model (declarations and definitions); steps 11-19 are calculus: every right-hand side
+there comes out of a SymPy operation (`diff`, a matrix product of computed factors,
+substitution into the update rule), never typed in. A step is data: it holds SymPy
+relations and a shape computed from SymPy objects; printing and checking happen elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.matrices.expressions.sets import MatrixSet
+
+from derive.matcalc import MatrixDerivative, Shape, matrix_derivative, orient, shape_of
+from derive.model import Model, Scale, build_model
+
+OPERATORS = ("=", "<-", "in")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """`lhs op rhs` with op "=" (identity), "<-" (update) or "in" (declaration of a shape).
+
+    `means` is what an update's right-hand side must equal when it is a consequence of an
+    earlier rule (steps 18 and 19 against the rule of step 7); None for the rule itself.
+    """
+
+    lhs: sp.Basic
+    op: str
+    rhs: sp.Basic
+    means: sp.Basic | None = None
+
+    def __post_init__(self) -> None:
+        if self.op not in OPERATORS:
+            raise ValueError(f"unknown relation operator {self.op!r}")
+
+    @property
+    def shape(self) -> Shape:
+        """Shape of what the relation states, computed from the SymPy objects."""
+        if self.op == "in":
+            return tuple(self.rhs.shape) if isinstance(self.rhs, MatrixSet) else (sp.S.One, sp.S.One)
+        return shape_of(self.lhs if self.op == "<-" else self.rhs)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: its number, a stable key, a title, the relations it states, its shape.
+
+    `source_shape` is the shape note of the source article; where it differs from the
+    computed `shape`, `shape_note` says why.
+    """
+
+    number: int
+    key: str
+    title: str
+    relations: tuple[Relation, ...]
+    shape: Shape
+    source_shape: Shape
+    shape_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The model and its 19 steps, in order."""
+
+    model: Model
+    steps: tuple[Step, ...]
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __getitem__(self, key: int | str) -> Step:
+        """A step by its number (1-19) or by its key."""
+        for step in self.steps:
+            if key in (step.number, step.key):
+                return step
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Calculus:
+    """The results SymPy computes, in the order the derivation needs them."""
+
+    outer: sp.MatrixExpr  # ∂J/∂u
+    outer_entry: sp.Expr  # ∂J/∂uᵢ
+    inner_alpha: sp.MatrixExpr  # ∂u/∂α
+    inner_alpha_entry: sp.Expr  # ∂uᵢ/∂α
+    inner_beta: sp.MatrixExpr  # ∂u/∂β, the Jacobian
+    inner_beta_entry: sp.Expr  # ∂uᵢ/∂βⱼ
+    grad_alpha: sp.MatrixExpr  # ∂J/∂α as a 1×1 product
+    grad_alpha_sum: sp.Expr  # ∂J/∂α as a sum over the examples
+    grad_beta: sp.MatrixExpr  # ∂J/∂β, a 1×n row
+    grad_beta_entry: sp.Expr  # ∂J/∂βⱼ
+    rule_alpha: sp.Expr
+    rule_beta: sp.MatrixExpr
+    update_alpha: sp.Expr
+    update_beta: sp.MatrixExpr
+
+
+def compute(model: Model) -> Calculus:
+    """Differentiate, multiply by the chain rule, and substitute into the update rule."""
+    M = model
+    u_full = sp.MatAdd(M.y, -M.prediction)  # u with ŷ written out, for ∂/∂α and ∂/∂β
+    outer = matrix_derivative(M.cost_in_u, M.u)
+    inner_alpha = matrix_derivative(u_full, M.alpha)
+    inner_beta = matrix_derivative(u_full, M.beta)
+    grad_alpha = orient(inner_alpha.T * outer)
+    grad_beta = (outer.T * inner_beta).doit()
+    rule_alpha = M.alpha - M.eta * sp.Derivative(M.J, M.alpha, evaluate=False)
+    rule_beta = sp.MatAdd(M.beta, -M.eta * MatrixDerivative(M.J, M.beta))
+    grad_alpha_sum = grad_alpha.xreplace({M.u: M.error})[0, 0]
+    return Calculus(
+        outer=outer,
+        outer_entry=matrix_derivative(M.cost_in_u[0, 0], M.u[M.i, 0]),
+        inner_alpha=inner_alpha,
+        inner_alpha_entry=matrix_derivative(u_full[M.i, 0], M.alpha),
+        inner_beta=inner_beta,
+        inner_beta_entry=matrix_derivative(u_full[M.i, 0], M.beta[0, M.j]),
+        grad_alpha=grad_alpha,
+        grad_alpha_sum=grad_alpha_sum,
+        grad_beta=grad_beta,
+        grad_beta_entry=grad_beta[0, M.j],
+        rule_alpha=rule_alpha,
+        rule_beta=rule_beta,
+        update_alpha=rule_alpha.xreplace({sp.Derivative(M.J, M.alpha): grad_alpha_sum}),
+        update_beta=rule_beta.xreplace({MatrixDerivative(M.J, M.beta): grad_beta}).doit(),
+    )
+
+
+def derivation(scale: Scale | str = Scale.MEAN) -> Derivation:
+    """The 19 steps for the cost J = c·Σ(yᵢ − ŷᵢ)² with c = 1/m (default) or 1/(2m)."""
+    model = build_model(scale)
+    calc = compute(model)
+    steps = tuple(build(model, calc) for build in _BUILDERS)
+    return Derivation(model=model, steps=steps)
+
+
+def _step(
+    number: int,
+    key: str,
+    title: str,
+    relations: tuple[Relation, ...],
+    source_shape: tuple[object, object],
+    shape_note: str | None = None,
+    shown: int = 0,
+) -> Step:
+    """A step whose shape is that of its relation number `shown` (the first by default)."""
+    return Step(
+        number=number,
+        key=key,
+        title=title,
+        relations=relations,
+        shape=relations[shown].shape,
+        source_shape=(sp.sympify(source_shape[0]), sp.sympify(source_shape[1])),
+        shape_note=shape_note,
+    )
+
+
+def _declare(symbol: sp.Basic) -> Relation:
+    space = sp.S.Reals if shape_of(symbol) == (1, 1) else MatrixSet(*shape_of(symbol), sp.S.Reals)
+    return Relation(symbol, "in", space)
+
+
+def _entry(matrix: sp.MatrixExpr, model: Model) -> sp.Basic:
+    """The generic entry of a column or row (uᵢ, βⱼ) or matrix (Xᵢⱼ)."""
+    rows, cols = matrix.shape
+    return matrix[model.i if rows != 1 else 0, model.j if cols != 1 else 0]
+
+
+def _inputs(M: Model, c: Calculus) -> Step:
+    """X holds m examples (rows) of n features (columns)."""
+    return _step(1, "inputs", "The input matrix", (_declare(M.X),), (M.m, M.n))
+
+
+def _targets(M: Model, c: Calculus) -> Step:
+    """y holds the m expected outputs, one per example."""
+    return _step(2, "targets", "The expected outputs", (_declare(M.y),), (M.m, 1))
+
+
+def _bias(M: Model, c: Calculus) -> Step:
+    """α is a single number added to every prediction."""
+    return _step(3, "bias", "The bias", (_declare(M.alpha),), (1, 1))
+
+
+def _weights(M: Model, c: Calculus) -> Step:
+    """β is a row of n weights, one per feature."""
+    return _step(4, "weights", "The weights", (_declare(M.beta),), (1, M.n))
+
+
+def _prediction(M: Model, c: Calculus) -> Step:
+    """ŷ = α·1 + Xβᵀ: β is transposed so that the product is conformable."""
+    relations = (
+        Relation(M.yhat, "=", M.prediction),
+        Relation(_entry(M.yhat, M), "=", M.prediction[M.i, 0]),
+    )
+    return _step(5, "prediction", "The prediction", relations, (M.m, 1))
+
+
+def _cost(M: Model, c: Calculus) -> Step:
+    """J = c·Σᵢ (yᵢ − ŷᵢ)²: the mean of the squared errors (halved under 1/(2m))."""
+    relations = (
+        Relation(M.J, "=", M.coefficient * sp.Sum(M.error[M.i, 0] ** 2, (M.i, 0, M.m - 1))),
+        Relation(M.J, "=", sp.MatMul(M.coefficient, sp.Transpose(M.error), M.error)),
+    )
+    return _step(6, "cost", "The cost function", relations, (1, 1))
+
+
+def _update_rule(M: Model, c: Calculus) -> Step:
+    """θ ← θ − η ∂J/∂θ: each parameter moves against its gradient."""
+    relations = (Relation(M.alpha, "<-", c.rule_alpha), Relation(M.beta, "<-", c.rule_beta))
+    note = "The rule for α is 1×1; the shape shown is that of the rule for β."
+    return _step(7, "update-rule", "The gradient descent update", relations, (1, M.n), note, 1)
+
+
+def _aim(M: Model, c: Calculus) -> Step:
+    """The first goal is ∂J/∂α, a single number like α itself."""
+    relations = (Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "in", sp.S.Reals),)
+    return _step(8, "aim-alpha", "The goal: the derivative with respect to α", relations, (1, 1))
+
+
+def _error(M: Model, c: Calculus) -> Step:
+    """u = y − ŷ names the error vector, so that the cost is a function of u alone."""
+    relations = (
+        Relation(M.u, "=", M.error),
+        Relation(_entry(M.u, M), "=", M.error[M.i, 0]),
+    )
+    return _step(9, "error", "The error vector", relations, (M.m, 1))
+
+
+def _cost_in_error(M: Model, c: Calculus) -> Step:
+    """Substituting u into the cost: J = c·Σᵢ uᵢ² = c·uᵀu."""
+    in_sum = _cost(M, c).relations[0].rhs.xreplace({M.error[M.i, 0]: M.u[M.i, 0]})
+    relations = (Relation(M.J, "=", in_sum), Relation(M.J, "=", M.cost_in_u))
+    return _step(10, "cost-in-error", "The cost in terms of the error", relations, (1, 1))
+
+
+def _chain_rule_alpha(M: Model, c: Calculus) -> Step:
+    """∂J/∂α = Σᵢ (∂J/∂uᵢ)(∂uᵢ/∂α), or in matrix form (∂u/∂α)ᵀ (∂J/∂u)."""
+    term = sp.Derivative(M.J, M.u[M.i, 0], evaluate=False) * sp.Derivative(
+        M.u[M.i, 0], M.alpha, evaluate=False
+    )
+    matrix_form = sp.MatMul(MatrixDerivative(M.u, M.alpha).T, MatrixDerivative(M.J, M.u))
+    relations = (
+        Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", sp.Sum(term, (M.i, 0, M.m - 1))),
+        Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", matrix_form),
+    )
+    note = (
+        "The source gives (m, 1): that is the column of the m per-example terms "
+        "(∂J/∂uᵢ)(∂uᵢ/∂α) before they are summed; their sum ∂J/∂α is 1×1."
+    )
+    return _step(11, "chain-rule-alpha", "The chain rule for α", relations, (M.m, 1), note)
+
+
+def _outer_factor(M: Model, c: Calculus) -> Step:
+    """∂J/∂u = 2c·u: the derivative of a sum of squares, computed by SymPy."""
+    relations = (
+        Relation(MatrixDerivative(M.J, M.u), "=", c.outer),
+        Relation(sp.Derivative(M.J, M.u[M.i, 0], evaluate=False), "=", c.outer_entry),
+    )
+    return _step(12, "outer-factor", "The outer factor ∂J/∂u", relations, (M.m, 1))
+
+
+def _inner_factor_alpha(M: Model, c: Calculus) -> Step:
+    """∂uᵢ/∂α = −1: the bias enters every prediction with weight one."""
+    relations = (
+        Relation(sp.Derivative(M.u[M.i, 0], M.alpha, evaluate=False), "=", c.inner_alpha_entry),
+        Relation(MatrixDerivative(M.u, M.alpha), "=", c.inner_alpha),
+    )
+    return _step(13, "inner-factor-alpha", "The inner factor ∂u/∂α", relations, (1, 1))
+
+
+def _gradient_alpha(M: Model, c: Calculus) -> Step:
+    """∂J/∂α = (∂u/∂α)ᵀ(∂J/∂u) = −2c·1ᵀu: the chain-rule product, computed."""
+    relations = (
+        Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", c.grad_alpha),
+        Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", c.grad_alpha_sum),
+    )
+    note = (
+        "The source gives (m, 1): that is the column of errors yᵢ − ŷᵢ before the sum; "
+        "1ᵀu adds them up, so the gradient itself is 1×1."
+    )
+    return _step(14, "gradient-alpha", "The gradient with respect to α", relations, (M.m, 1), note)
+
+
+def _chain_rule_beta(M: Model, c: Calculus) -> Step:
+    """∂J/∂β = (∂J/∂u)ᵀ(∂u/∂β), or entry by entry ∂J/∂βⱼ = Σᵢ (∂J/∂uᵢ)(∂uᵢ/∂βⱼ)."""
+    beta_j = _entry(M.beta, M)
+    term = sp.Derivative(M.J, M.u[M.i, 0], evaluate=False) * sp.Derivative(
+        M.u[M.i, 0], beta_j, evaluate=False
+    )
+    relations = (
+        Relation(
+            MatrixDerivative(M.J, M.beta),
+            "=",
+            sp.MatMul(MatrixDerivative(M.J, M.u).T, MatrixDerivative(M.u, M.beta)),
+        ),
+        Relation(sp.Derivative(M.J, beta_j, evaluate=False), "=", sp.Sum(term, (M.i, 0, M.m - 1))),
+    )
+    return _step(15, "chain-rule-beta", "The chain rule for β", relations, (1, M.n))
+
+
+def _inner_factor_beta(M: Model, c: Calculus) -> Step:
+    """∂u/∂β = −X: the Jacobian of the error with respect to the weights."""
+    relations = (
+        Relation(MatrixDerivative(M.u, M.beta), "=", c.inner_beta),
+        Relation(
+            sp.Derivative(M.u[M.i, 0], _entry(M.beta, M), evaluate=False), "=", c.inner_beta_entry
+        ),
+    )
+    return _step(16, "inner-factor-beta", "The inner factor ∂u/∂β", relations, (M.m, M.n))
+
+
+def _gradient_beta(M: Model, c: Calculus) -> Step:
+    """∂J/∂β = (∂J/∂u)ᵀ(∂u/∂β) = −2c·uᵀX: the chain-rule product, computed."""
+    relations = (
+        Relation(MatrixDerivative(M.J, M.beta), "=", c.grad_beta),
+        Relation(
+            sp.Derivative(M.J, _entry(M.beta, M), evaluate=False), "=", c.grad_beta_entry
+        ),
+    )
+    return _step(17, "gradient-beta", "The gradient with respect to β", relations, (1, M.n))
+
+
+def _update_alpha(M: Model, c: Calculus) -> Step:
+    """The gradient of step 14 substituted into the rule of step 7."""
+    relations = (Relation(M.alpha, "<-", c.update_alpha, means=c.rule_alpha),)
+    return _step(18, "update-alpha", "The update of α", relations, (1, 1))
+
+
+def _update_beta(M: Model, c: Calculus) -> Step:
+    """The gradient of step 17 substituted into the rule of step 7."""
+    shown = c.update_beta.xreplace({M.u: M.error})
+    relations = (Relation(M.beta, "<-", shown, means=c.rule_beta),)
+    return _step(19, "update-beta", "The update of β", relations, (1, M.n))
+
+
+_BUILDERS = (
+    _inputs,
+    _targets,
+    _bias,
+    _weights,
+    _prediction,
+    _cost,
+    _update_rule,
+    _aim,
+    _error,
+    _cost_in_error,
+    _chain_rule_alpha,
+    _outer_factor,
+    _inner_factor_alpha,
+    _gradient_alpha,
+    _chain_rule_beta,
+    _inner_factor_beta,
+    _gradient_beta,
+    _update_alpha,
+    _update_beta,
+)

@@ -1,0 +1,141 @@
+"""Independent checks of every step, along three routes that share no calculus.
+
+Third stage of the flow (model -> steps -> verify -> render). Each route evaluates both
+sides of every relation in its own way, derivatives included:
+- symbolic: SymPy matrix calculus at symbolic sizes, reduced to zero in matrix form;
+  derivatives are taken directly (`J.diff(alpha)` in one go), not by the chain rule;
+- explicit: explicit matrices of symbols at concrete sizes, differentiated entry by
+  entry, compared exactly; every claimed shape must hold there;
+- numeric: lambdified on random data, derivatives by central finite differences.
+A relation that fails a route fails the step on that route; nothing is hidden.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.pool
+import os
+from dataclasses import dataclass
+from typing import Protocol
+
+from derive.matcalc import Shape
+from derive.model import Model
+from derive.routes import ExplicitRoute, NumericRoute, SymbolicRoute
+from derive.steps import Derivation, Relation, Step
+
+ROUTES = ("symbolic", "explicit", "numeric")
+EXPLICIT_SIZES = ((4, 2), (5, 3), (3, 1))
+NUMERIC_SIZES = ((7, 3), (5, 1))
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    """The outcome of one route on one step; `detail` says what failed."""
+
+    route: str
+    passed: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """The outcome of all routes on one step."""
+
+    number: int
+    key: str
+    results: tuple[RouteResult, ...]
+
+    @property
+    def checks(self) -> dict[str, bool]:
+        return {result.route: result.passed for result in self.results}
+
+    @property
+    def passed(self) -> bool:
+        return all(result.passed for result in self.results)
+
+
+class Route(Protocol):
+    """One way of evaluating expressions and comparing the results."""
+
+    name: str
+
+    def check(self, relation: Relation, shape: Shape) -> None:
+        """Raise `CheckFailed` (or any error) when the relation or its shape does not hold."""
+
+
+def check_step(model: Model, step: Step, routes: tuple[str, ...] = ROUTES) -> StepCheck:
+    """Run the chosen routes on every relation of one step."""
+    results = tuple(_run(_route(model, name), step) for name in routes)
+    return StepCheck(number=step.number, key=step.key, results=results)
+
+
+def check_derivation(
+    derivation: Derivation, routes: tuple[str, ...] = ROUTES, workers: int | None = None
+) -> tuple[StepCheck, ...]:
+    """Run the chosen routes on every step.
+
+    The (route, step) checks are independent; with more than one worker they are spread
+    over forked processes (each keeps its own caches). Results do not depend on `workers`.
+    """
+    tasks = [(name, step.number) for step in derivation for name in routes]
+    workers = _worker_count(workers, len(tasks))
+    if workers > 1:
+        with _forked_pool(derivation, workers) as pool:
+            outcomes = pool.starmap(_worker_check, tasks, chunksize=1)
+    else:
+        built = {name: _route(derivation.model, name) for name in routes}
+        outcomes = [_run(built[name], derivation[number]) for name, number in tasks]
+    by_task = dict(zip(tasks, outcomes))
+    return tuple(
+        StepCheck(step.number, step.key, tuple(by_task[(name, step.number)] for name in routes))
+        for step in derivation
+    )
+
+
+def _worker_count(requested: int | None, tasks: int) -> int:
+    if requested is not None:
+        return max(1, min(requested, tasks))
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4, tasks))
+
+
+_SHARED: dict[str, object] = {}
+
+
+def _forked_pool(derivation: Derivation, workers: int) -> multiprocessing.pool.Pool:
+    """A pool of forked workers that inherit the derivation instead of unpickling it."""
+    _SHARED.clear()
+    _SHARED["derivation"] = derivation
+    return multiprocessing.get_context("fork").Pool(workers)
+
+
+def _worker_check(name: str, number: int) -> RouteResult:
+    derivation = _SHARED["derivation"]
+    assert isinstance(derivation, Derivation)
+    routes = _SHARED.setdefault("routes", {})
+    assert isinstance(routes, dict)
+    if name not in routes:
+        routes[name] = _route(derivation.model, name)
+    return _run(routes[name], derivation[number])
+
+
+def _route(model: Model, name: str) -> Route:
+    if name == "symbolic":
+        return SymbolicRoute(model)
+    if name == "explicit":
+        return ExplicitRoute(model, EXPLICIT_SIZES)
+    if name == "numeric":
+        return NumericRoute(model, NUMERIC_SIZES)
+    raise ValueError(f"unknown route {name!r}: choose from {', '.join(ROUTES)}")
+
+
+def _run(route: Route, step: Step) -> RouteResult:
+    for number, relation in enumerate(step.relations, start=1):
+        try:
+            route.check(relation, relation.shape)
+        except Exception as error:  # a failed check of any kind is a result, not a crash
+            reason = str(error) or type(error).__name__
+            return RouteResult(route.name, False, f"relation {number}: {reason}")
+    return RouteResult(route.name, True)
+
