@@ -32,7 +32,20 @@ _EXPORTS = {
     "check_step": "derive.verify",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Derivation",
+    "Model",
+    "Relation",
+    "RouteResult",
+    "Scale",
+    "Step",
+    "StepCheck",
+    "check_derivation",
+    "check_step",
+    "derivation",
+    "latex",
+    "text",
+]
 
 
 def __getattr__(name: str) -> Any:

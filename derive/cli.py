@@ -65,7 +65,7 @@ def steps_json(result: Derivation, checks: Sequence[StepCheck]) -> list[dict[str
     from derive.printing import relation_latex, relation_text, shape_text
 
     records = []
-    for step, check in zip(result, checks):
+    for step, check in zip(result, checks, strict=True):
         relations = [
             {
                 "latex": relation_latex(r.lhs, r.op, r.rhs),
@@ -97,7 +97,7 @@ def steps_text(result: Derivation, checks: Sequence[StepCheck]) -> str:
 
     scale = result.model.scale.value
     lines = [f"Gradient of J = {scale} · Σ (yᵢ − ŷᵢ)², step by step", ""]
-    for step, check in zip(result, checks):
+    for step, check in zip(result, checks, strict=True):
         lines.append(f"{step.number:>2}. {step.title}   [{_shape(shape_text(step.shape))}]")
         lines.extend(f"      {relation_text(r.lhs, r.op, r.rhs)}" for r in step.relations)
         if step.shape_note:

@@ -29,7 +29,7 @@ def shape_of(expr: sp.Basic) -> Shape:
 
 
 def derivative_shape(of: Shape, wrt: Shape) -> Shape:
-    """Layout of ∂f/∂v: a scalar's gradient has v's shape; a column's Jacobian by a row is rows×cols."""
+    """Layout of ∂f/∂v: a scalar's gradient has v's shape; a column by a row gives a Jacobian."""
     if of == SCALAR:
         return wrt
     if wrt == SCALAR:
@@ -48,7 +48,8 @@ class MatrixDerivative(MatrixExpr):
     """
 
     def __new__(cls, of: sp.Basic, wrt: sp.Basic) -> MatrixDerivative:
-        return sp.Basic.__new__(cls, of, wrt)
+        node: MatrixDerivative = sp.Basic.__new__(cls, of, wrt)
+        return node
 
     @property
     def of(self) -> sp.Basic:
@@ -148,8 +149,8 @@ def linear_sums(expr: sp.Basic) -> sp.Basic:
     total = sp.Integer(0)
     for coefficient, body, limits in _terms(expr):
         if limits:
-            body, limits = _canonical_indices(body, limits)
-            total += coefficient * Sum(body, *limits)
+            renamed_body, renamed_limits = _canonical_indices(body, limits)
+            total += coefficient * Sum(renamed_body, *renamed_limits)
         else:
             total += coefficient * body
     return sp.expand(total)
@@ -164,7 +165,9 @@ def _terms(expr: sp.Basic) -> list[Term]:
     for term in sp.Add.make_args(sp.expand(expr)):
         partial: list[Term] = [(sp.Integer(1), sp.Integer(1), ())]
         for factor in _factors(term):
-            pieces = _sum_terms(factor) if isinstance(factor, Sum) else [(factor, sp.Integer(1), ())]
+            pieces = (
+                _sum_terms(factor) if isinstance(factor, Sum) else [(factor, sp.Integer(1), ())]
+            )
             partial = [
                 (c1 * c2, b1 * b2, l1 + l2) for c1, b1, l1 in partial for c2, b2, l2 in pieces
             ]
@@ -201,22 +204,22 @@ def _sum_terms(total: Sum) -> list[Term]:
             else:  # a sum of a constant is the constant times the number of terms
                 coefficient *= limit[2] - limit[1] + 1
         bound = [lim[0] for lim in kept]
-        free, dependent = coefficient.as_independent(*bound, as_Add=False) if bound else (coefficient, 1)
+        free, dependent = (
+            coefficient.as_independent(*bound, as_Add=False) if bound else (coefficient, 1)
+        )
         result.append((free, dependent * monomial, tuple(kept)))
     return result
 
 
-def _canonical_indices(body: sp.Expr, limits: tuple[sp.Tuple, ...]) -> tuple[sp.Expr, list[sp.Tuple]]:
+def _canonical_indices(
+    body: sp.Expr, limits: tuple[sp.Tuple, ...]
+) -> tuple[sp.Expr, list[sp.Tuple]]:
     """Rename indices to fixed names; among orderings of the names keep the smallest text."""
     best: tuple[str, sp.Expr, list[sp.Tuple]] | None = None
     for order in permutations(limits):
-        names = {
-            lim[0]: sp.Symbol(f"_k{pos}", integer=True) for pos, lim in enumerate(order)
-        }
+        names = {lim[0]: sp.Symbol(f"_k{pos}", integer=True) for pos, lim in enumerate(order)}
         renamed_body = body.xreplace(names)
-        renamed = sorted(
-            (sp.Tuple(names[lim[0]], lim[1], lim[2]) for lim in limits), key=sp.srepr
-        )
+        renamed = sorted((sp.Tuple(names[lim[0]], lim[1], lim[2]) for lim in limits), key=sp.srepr)
         key = sp.srepr(renamed_body) + sp.srepr(renamed)
         if best is None or key < best[0]:
             best = (key, renamed_body, renamed)

@@ -55,7 +55,7 @@ class _Notation:
         return self.glyphs["paren"].format(text)
 
     def _print_MatrixSymbol(self, expr: sp.MatrixSymbol) -> str:
-        return self.names.get(expr.name, (expr.name, ""))[0]
+        return str(self.names.get(expr.name, (expr.name, ""))[0])
 
     def _print_OneMatrix(self, expr: sp.OneMatrix) -> str:
         ones = self.glyphs["ones"]
@@ -70,7 +70,9 @@ class _Notation:
 
     def _print_MatrixElement(self, expr: MatrixElement) -> str:
         name = getattr(expr.parent, "name", None)
-        indices = [idx for idx, size in zip((expr.i, expr.j), expr.parent.shape) if size != 1]
+        indices = [
+            idx for idx, size in zip((expr.i, expr.j), expr.parent.shape, strict=True) if size != 1
+        ]
         index = "".join(self._print(idx) for idx in indices)
         if name not in self.names:
             return f"{self._print(expr.parent)}[{index}]"
@@ -201,7 +203,7 @@ class TextbookPrinter(_Notation, LatexPrinter):
 
 
 _GREEK = {"alpha": "α", "beta": "β", "eta": "η"}
-_SUBSCRIPTS = dict(zip("0123456789ijklmnpr", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₘₙₚᵣ"))
+_SUBSCRIPTS = dict(zip("0123456789ijklmnpr", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₘₙₚᵣ", strict=True))
 
 
 class TextPrinter(_Notation, StrPrinter):
@@ -237,7 +239,7 @@ class TextPrinter(_Notation, StrPrinter):
         return f"[{text}]"
 
     def _plain_symbol(self, expr: sp.Symbol) -> str:
-        return _GREEK.get(expr.name, expr.name)
+        return str(_GREEK.get(expr.name, expr.name))
 
     def _plain_mul(self, expr: sp.Mul) -> str:
         return str(StrPrinter._print_Mul(self, expr))

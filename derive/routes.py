@@ -9,8 +9,8 @@ entry-by-entry `diff` of explicit matrices, or central finite differences.
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -127,7 +127,9 @@ class SymbolicRoute:
         if isinstance(left, MatrixExpr) and isinstance(right, MatrixExpr):
             _require(is_zero_matrix(left - right), "difference does not reduce to zero")
             return
-        scalars = [orient(side)[0, 0] if isinstance(side, MatrixExpr) else side for side in (left, right)]
+        scalars = [
+            orient(side)[0, 0] if isinstance(side, MatrixExpr) else side for side in (left, right)
+        ]
         _require(linear_sums(scalars[0] - scalars[1]) == 0, "difference does not reduce to zero")
 
 
@@ -143,8 +145,11 @@ class _ConcreteRoute:
     def check(self, relation: Relation, shape: Shape) -> None:
         for m, n in self.sizes:
             sizes = self.model.sizes(m, n)
-            definitions = tuple((k.xreplace(sizes), v.xreplace(sizes)) for k, v in self.model.definitions)
+            definitions = tuple(
+                (k.xreplace(sizes), v.xreplace(sizes)) for k, v in self.model.definitions
+            )
             want = tuple(int(s.xreplace(sizes)) for s in shape)
+
             def size(expr: sp.Basic, sizes: dict[sp.Symbol, int] = sizes) -> sp.Basic:
                 return _unroll(expr.xreplace(sizes))
 
@@ -152,7 +157,7 @@ class _ConcreteRoute:
             sized = Relation(size(relation.lhs), relation.op, size(relation.rhs), means)
             self.begin(m, n)
             for point in self._index_points(sized, m, n):
-                self.check_at(sized, lambda e, p=point: e.xreplace(p), definitions, want)
+                self.check_at(sized, _at(point), definitions, want)
 
     def _index_points(self, relation: Relation, m: int, n: int) -> Iterator[dict[sp.Symbol, int]]:
         """Every value of the free indices i (an example) and j (a feature) in a relation."""
@@ -161,7 +166,7 @@ class _ConcreteRoute:
         ranges = {self.model.i: m, self.model.j: n}
         indices = [index for index in ranges if index in found]
         for values in itertools.product(*(range(ranges[index]) for index in indices)):
-            yield dict(zip(indices, values))
+            yield dict(zip(indices, values, strict=True))
 
     def begin(self, m: int, n: int) -> None:
         """Prepare for one concrete size (the numeric route draws its data here)."""
@@ -190,8 +195,9 @@ class _ConcreteRoute:
                 self.descends(prepare(relation.lhs), new, definitions)
             return
         left, right = value(relation.lhs), value(relation.rhs)
-        got = (self.shape(left), self.shape(right))
-        _require(got == (want, want), f"claimed {_shape_text(want)}, sides are {got[0]} and {got[1]}")
+        sides = (self.shape(left), self.shape(right))
+        found = " and ".join(_shape_text(side) for side in sides)
+        _require(sides == (want, want), f"claimed {_shape_text(want)}, sides are {found}")
         self.equal(left, right)
 
     def value(self, expr: sp.Basic, definitions: Definitions) -> Any:
@@ -205,6 +211,15 @@ class _ConcreteRoute:
 
     def descends(self, parameter: sp.Basic, new: Any, definitions: Definitions) -> None:
         """Only the numeric route can see that an update lowers the cost."""
+
+
+def _at(point: dict[sp.Symbol, int]) -> Callable[[sp.Basic], sp.Basic]:
+    """Substitution of concrete index values."""
+
+    def substitute_indices(expr: sp.Basic) -> sp.Basic:
+        return expr.xreplace(point)
+
+    return substitute_indices
 
 
 def _unroll(expr: sp.Basic) -> sp.Basic:
@@ -223,7 +238,9 @@ def _unroll(expr: sp.Basic) -> sp.Basic:
 def _entry_symbols(matrix: sp.MatrixSymbol) -> sp.ImmutableMatrix:
     """A concrete-size matrix symbol written out as a matrix of plain symbols (X_0_1, ...)."""
     rows, cols = (int(size) for size in matrix.shape)
-    return sp.ImmutableMatrix(rows, cols, lambda r, c: sp.Symbol(f"{matrix.name}_{r}_{c}", real=True))
+    return sp.ImmutableMatrix(
+        rows, cols, lambda r, c: sp.Symbol(f"{matrix.name}_{r}_{c}", real=True)
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -278,13 +295,15 @@ class ExplicitRoute(_ConcreteRoute):
         function = _explicit(substitute(of, definitions, keep=kept))
         variable = _explicit(wrt)
         rows = _layout(
-            function, variable.shape, lambda fr, fc, vr, vc: sp.diff(function[fr, fc], variable[vr, vc])
+            function,
+            variable.shape,
+            lambda fr, fc, vr, vc: sp.diff(function[fr, fc], variable[vr, vc]),
         )
         result = sp.ImmutableMatrix(rows)
         if isinstance(kept, sp.MatrixSymbol):  # evaluate ∂J/∂u at u = y − ŷ
             entries = _entry_symbols(kept)
             values = _explicit(substitute(kept, definitions))
-            result = result.xreplace(dict(zip(entries, values))).applyfunc(sp.expand)
+            result = result.xreplace(dict(zip(entries, values, strict=True))).applyfunc(sp.expand)
         return result
 
     def equal(self, left: sp.ImmutableMatrix, right: sp.ImmutableMatrix) -> None:
@@ -298,7 +317,9 @@ class NumericRoute(_ConcreteRoute):
     name = "numeric"
     eta = 0.01  # small enough for a descent step on standard-normal data of these sizes
 
-    def __init__(self, model: Model, sizes: tuple[tuple[int, int], ...], seed: int = 20261124) -> None:
+    def __init__(
+        self, model: Model, sizes: tuple[tuple[int, int], ...], seed: int = 20261124
+    ) -> None:
         super().__init__(model, sizes)
         self.seed = seed
         self.data: dict[str, np.ndarray] = {}
@@ -326,7 +347,9 @@ class NumericRoute(_ConcreteRoute):
             self._functions[key] = sp.lambdify(self.inputs + extra, expr, modules="numpy")
         return self._functions[key]
 
-    def _call(self, function: Callable[..., Any], data: dict[str, Any], extra: tuple[Any, ...] = ()) -> np.ndarray:
+    def _call(
+        self, function: Callable[..., Any], data: dict[str, Any], extra: tuple[Any, ...] = ()
+    ) -> np.ndarray:
         names = ("X", "y", "alpha", "beta", "eta", "u")
         return np.atleast_2d(np.asarray(function(*(data[k] for k in names), *extra), dtype=float))
 
@@ -372,7 +395,9 @@ class NumericRoute(_ConcreteRoute):
             return [[(variable.name, (r, c)) for c in range(cols)] for r in range(rows)]
         return [[(variable.name, ())]]
 
-    def _central(self, function: Callable[..., Any], name: str, where: tuple[int, ...]) -> np.ndarray:
+    def _central(
+        self, function: Callable[..., Any], name: str, where: tuple[int, ...]
+    ) -> np.ndarray:
         x = np.asarray(self.data[name], dtype=float)
         step = 1e-6 * max(1.0, abs(float(x[where])))
         values = []
@@ -380,7 +405,8 @@ class NumericRoute(_ConcreteRoute):
             moved = x.copy()
             moved[where] += sign * step
             values.append(self._call(function, {**self.data, name: moved}))
-        return (values[0] - values[1]) / (2 * step)
+        difference: np.ndarray = (values[0] - values[1]) / (2 * step)
+        return difference
 
     def equal(self, left: np.ndarray, right: np.ndarray) -> None:
         _require(left.shape == right.shape, f"shapes {left.shape} and {right.shape} differ")
@@ -394,4 +420,7 @@ class NumericRoute(_ConcreteRoute):
         moved = new.reshape(()) if name == "alpha" else new
         before = float(self._call(cost, self.data)[0, 0])
         after = float(self._call(cost, {**self.data, name: moved})[0, 0])
-        _require(after < before, f"a step of η = {self.eta} raised the cost from {before:.6g} to {after:.6g}")
+        _require(
+            after < before,
+            f"a step of η = {self.eta} raised the cost from {before:.6g} to {after:.6g}",
+        )

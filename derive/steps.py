@@ -42,7 +42,9 @@ class Relation:
     def shape(self) -> Shape:
         """Shape of what the relation states, computed from the SymPy objects."""
         if self.op == "in":
-            return tuple(self.rhs.shape) if isinstance(self.rhs, MatrixSet) else (sp.S.One, sp.S.One)
+            return (
+                tuple(self.rhs.shape) if isinstance(self.rhs, MatrixSet) else (sp.S.One, sp.S.One)
+            )
         return shape_of(self.lhs if self.op == "<-" else self.rhs)
 
 
@@ -321,9 +323,7 @@ def _gradient_beta(M: Model, c: Calculus) -> Step:
     """∂J/∂β = (∂J/∂u)ᵀ(∂u/∂β) = −2c·uᵀX: the chain-rule product, computed."""
     relations = (
         Relation(MatrixDerivative(M.J, M.beta), "=", c.grad_beta),
-        Relation(
-            sp.Derivative(M.J, _entry(M.beta, M), evaluate=False), "=", c.grad_beta_entry
-        ),
+        Relation(sp.Derivative(M.J, _entry(M.beta, M), evaluate=False), "=", c.grad_beta_entry),
     )
     return _step(17, "gradient-beta", "The gradient with respect to β", relations, (1, M.n))
 

@@ -85,7 +85,7 @@ def check_derivation(
     else:
         built = {name: _route(derivation.model, name) for name in routes}
         outcomes = [_run(built[name], derivation[number]) for name, number in tasks]
-    by_task = dict(zip(tasks, outcomes))
+    by_task = dict(zip(tasks, outcomes, strict=True))
     return tuple(
         StepCheck(step.number, step.key, tuple(by_task[(name, step.number)] for name in routes))
         for step in derivation
@@ -138,4 +138,3 @@ def _run(route: Route, step: Step) -> RouteResult:
             reason = str(error) or type(error).__name__
             return RouteResult(route.name, False, f"relation {number}: {reason}")
     return RouteResult(route.name, True)
-
