@@ -1,0 +1,104 @@
+"""The command line, driven by click's CliRunner and, end to end, as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from derive.cli import cli
+from derive.steps import Derivation
+
+KEYS = {"number", "key", "title", "latex", "shape", "checks"}
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.mark.parametrize("scale", ["1/m", "1/(2m)"])
+def test_steps_json_lists_19_verified_steps(runner: CliRunner, scale: str) -> None:
+    result = runner.invoke(cli, ["steps", "--json", "--scale", scale])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert len(records) == 19
+    for number, record in enumerate(records, start=1):
+        assert record.keys() >= KEYS
+        assert record["number"] == number
+        assert isinstance(record["latex"], str)
+        assert record["latex"]
+        assert len(record["shape"]) == 2
+        assert all(isinstance(s, str) for s in record["shape"])
+        assert record["checks"] == {"symbolic": True, "explicit": True, "numeric": True}
+    shapes = {r["number"]: r["shape"] for r in records}
+    assert shapes[5] == ["m", "1"]
+    assert shapes[12] == ["m", "1"]
+    assert shapes[14] == ["1", "1"]
+    assert shapes[16] == ["m", "n"]
+    assert shapes[17] == ["1", "n"]
+
+
+def test_scale_reaches_the_formulas(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["steps", "--json", "--scale", "1/(2m)"])
+    gradient = json.loads(result.output)[16]
+    assert gradient["latex"].endswith(r"= - \frac{1}{m} \mathbf{u}^{\top} \mathbf{X}")
+
+
+def test_steps_text_shows_each_step_and_its_checks(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["steps"])
+    assert result.exit_code == 0
+    assert "17. The gradient with respect to β   [1×n]" in result.output
+    assert "∂J/∂β = -(2/m) uᵀ X" in result.output
+    assert "19 of 19 steps pass all checks." in result.output
+
+
+def test_no_command_shows_the_steps(runner: CliRunner) -> None:
+    result = runner.invoke(cli, [])
+    assert result.exit_code == 0
+    assert "19 of 19 steps pass all checks." in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["steps", "--scale", "1/n"], "'1/n' is not one of"),
+        (["steps", "--frobnicate"], "No such option"),
+        (["nonsense"], "No such command"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_message(runner: CliRunner, args: list[str], needle: str) -> None:
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert needle in result.output
+    assert "Traceback" not in result.output
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "derive", "steps", "--scale", "1/x"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "Invalid value for '--scale'" in done.stderr
+
+
+def test_failed_checks_exit_1(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from derive import verify
+
+    def all_fail(derivation: Derivation, **_: object) -> tuple[verify.StepCheck, ...]:
+        return tuple(
+            verify.StepCheck(s.number, s.key, (verify.RouteResult("numeric", False, "forced"),))
+            for s in derivation
+        )
+
+    monkeypatch.setattr(verify, "check_derivation", all_fail)
+    result = runner.invoke(cli, ["steps"])
+    assert result.exit_code == 1
+    assert "numeric failed: forced" in result.output
