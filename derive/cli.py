@@ -18,13 +18,35 @@ if TYPE_CHECKING:
     from derive.steps import Derivation
     from derive.verify import StepCheck
 
+from derive.errors import InputError
+
 SCALES = ("1/m", "1/(2m)")
 # SymPy sizes its expression caches when it is first imported; the checks revisit the
 # same subexpressions often enough that a larger cache halves their time.
 SYMPY_CACHE_SIZE = "20000"
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _InputFailure(click.ClickException):
+    """An `InputError` shown as one line on stderr, with exit code 2."""
+
+    exit_code = 2
+
+
+class _Group(click.Group):
+    """The command group; turns the library's input errors into exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            raise _InputFailure(str(error)) from None
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="derive", prog_name="derive")
 @click.pass_context
 def cli(ctx: click.Context) -> None:

@@ -102,3 +102,18 @@ def test_failed_checks_exit_1(runner: CliRunner, monkeypatch: pytest.MonkeyPatch
     result = runner.invoke(cli, ["steps"])
     assert result.exit_code == 1
     assert "numeric failed: forced" in result.output
+
+
+def test_input_errors_become_one_line_and_exit_2(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from derive import steps
+    from derive.errors import InputError
+
+    def refuse(scale: str) -> Derivation:
+        raise InputError("the cost scale 'x' is not one of 1/m, 1/(2m)")
+
+    monkeypatch.setattr(steps, "derivation", refuse)
+    result = runner.invoke(cli, ["steps"])
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: the cost scale 'x' is not one of 1/m, 1/(2m)"
