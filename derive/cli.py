@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from derive.steps import Derivation
     from derive.verify import StepCheck
 
-from derive.errors import InputError
+from derive.errors import DeriveError, InputError
 
 SCALES = ("1/m", "1/(2m)")
 # SymPy sizes its expression caches when it is first imported; the checks revisit the
@@ -32,14 +33,22 @@ class _InputFailure(click.ClickException):
     exit_code = 2
 
 
+class _Failure(click.ClickException):
+    """A failure of derive itself (LaTeX could not build the PDF), with exit code 1."""
+
+    exit_code = 1
+
+
 class _Group(click.Group):
-    """The command group; turns the library's input errors into exit code 2."""
+    """The command group; turns the library's errors into exit codes 2 (input) and 1."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except InputError as error:
             raise _InputFailure(str(error)) from None
+        except DeriveError as error:
+            raise _Failure(str(error)) from None
 
 
 @click.group(
@@ -52,10 +61,10 @@ class _Group(click.Group):
 def cli(ctx: click.Context) -> None:
     """Derive the gradient of linear regression's cost step by step, with SymPy.
 
-    Without a command, shows the derivation (same as `derive steps`).
+    Without a command, writes the handouts to output/ (same as `derive handout`).
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(steps)
+        ctx.invoke(handout)
 
 
 @cli.command()
@@ -79,6 +88,51 @@ def steps(as_json: bool, scale: str) -> None:
     else:
         click.echo(steps_text(result, checks))
     if not all(check.passed for check in checks):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder to write handout.html, handout.tex and handout.pdf into.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,tex,pdf",
+    show_default=True,
+    help="Comma-separated list of html, tex, pdf.",
+)
+@click.option("--title", default=None, help="Title of the handout (plain text).")
+@click.option(
+    "--scale",
+    type=click.Choice(SCALES),
+    default="1/m",
+    show_default=True,
+    help="Factor in front of the sum of squared errors in the cost.",
+)
+def handout(out: Path, formats: str, title: str | None, scale: str) -> None:
+    """Write the printable handouts: HTML (offline, MathML), LaTeX and PDF."""
+    from derive.handout import build_handout, check_title
+    from derive.render import parse_formats, write_handout
+    from derive.steps import derivation
+    from derive.verify import check_derivation
+
+    wanted = parse_formats(formats)
+    if title is not None:
+        check_title(title)
+    result = derivation(scale)
+    document = build_handout(result, check_derivation(result), title)
+    written = write_handout(document, out, wanted)
+    for path in written.paths:
+        click.echo(f"wrote {path}")
+    if written.skipped:
+        click.echo(written.skipped, err=True)
+    if not document.verified:
+        click.echo("some steps failed their checks; the handout marks them", err=True)
         sys.exit(1)
 
 

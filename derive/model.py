@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 import sympy as sp
 from sympy import MatrixExpr, MatrixSymbol, OneMatrix, Symbol
@@ -52,33 +53,33 @@ class Model:
     i: Symbol
     j: Symbol
 
-    @property
+    @cached_property
     def coefficient(self) -> sp.Expr:
         """c in J = c·Σ uᵢ²: 1/m or 1/(2m)."""
         factor = 1 if self.scale is Scale.MEAN else 2
         return sp.Integer(1) / (factor * self.m)
 
-    @property
+    @cached_property
     def prediction(self) -> MatrixExpr:
         """ŷ = α·1 + X βᵀ, in terms of the data and the parameters."""
         return sp.MatAdd(self.alpha * self.ones, self.X * self.beta.T, evaluate=False)
 
-    @property
+    @cached_property
     def error(self) -> MatrixExpr:
         """u = y − ŷ, with ŷ kept as a name."""
         return sp.MatAdd(self.y, -self.yhat, evaluate=False)
 
-    @property
+    @cached_property
     def cost_in_u(self) -> MatrixExpr:
         """J = c·uᵀu, a 1×1 matrix in the error vector u."""
         return sp.MatMul(self.coefficient, self.u.T, self.u)
 
-    @property
+    @cached_property
     def definitions(self) -> tuple[tuple[sp.Basic, sp.Basic], ...]:
         """Named quantities and what they stand for, outermost first."""
         return ((self.J, self.cost_in_u), (self.u, self.error), (self.yhat, self.prediction))
 
-    @property
+    @cached_property
     def parameters(self) -> tuple[sp.Basic, ...]:
         """The inputs every expression of the model is a function of."""
         return (self.X, self.y, self.alpha, self.beta, self.eta)

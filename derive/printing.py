@@ -202,6 +202,15 @@ class TextbookPrinter(_Notation, LatexPrinter):
         return str(LatexPrinter._print_Mul(self, expr))
 
 
+class InlineTextbookPrinter(TextbookPrinter):
+    """LaTeX for symbols inside running text: derivatives as slashes, not stacked fractions."""
+
+    glyphs: ClassVar[dict[str, str]] = {
+        **TextbookPrinter.glyphs,
+        "partial": "\\partial {}/\\partial {}",
+    }
+
+
 _GREEK = {"alpha": "α", "beta": "β", "eta": "η"}
 _SUBSCRIPTS = dict(zip("0123456789ijklmnpr", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₘₙₚᵣ", strict=True))
 
@@ -290,14 +299,24 @@ def latex(expr: sp.Basic) -> str:
     return str(TextbookPrinter().doprint(expr))
 
 
+def latex_inline(expr: sp.Basic) -> str:
+    """Textbook LaTeX for a symbol in running text."""
+    return str(InlineTextbookPrinter().doprint(expr))
+
+
 def text(expr: sp.Basic) -> str:
     """Unicode text for one expression."""
     return str(TextPrinter().doprint(expr))
 
 
+def relation_parts(lhs: sp.Basic, op: str, rhs: sp.Basic) -> tuple[str, str, str]:
+    """The LaTeX of a relation's two sides and of its sign, for aligned display."""
+    return (latex(lhs), LATEX_RELATIONS[op], latex(rhs))
+
+
 def relation_latex(lhs: sp.Basic, op: str, rhs: sp.Basic) -> str:
     r"""`lhs = rhs`, `lhs \leftarrow rhs` or `lhs \in rhs` in LaTeX."""
-    return f"{latex(lhs)} {LATEX_RELATIONS[op]} {latex(rhs)}"
+    return " ".join(relation_parts(lhs, op, rhs))
 
 
 def relation_text(lhs: sp.Basic, op: str, rhs: sp.Basic) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from derive.matcalc import (
     shape_of,
 )
 from derive.model import Model
+from derive.polymatrix import PolyEvaluator, PolyMatrix
 from derive.steps import Relation
 
 Definitions = tuple[tuple[sp.Basic, sp.Basic], ...]
@@ -90,6 +90,7 @@ class SymbolicRoute:
 
     def __init__(self, model: Model) -> None:
         self.model = model
+        self._values: dict[sp.Basic, sp.Basic] = {}
 
     def check(self, relation: Relation, shape: Shape) -> None:
         if relation.op == "in":
@@ -107,6 +108,11 @@ class SymbolicRoute:
 
     def value(self, expr: sp.Basic) -> sp.Basic:
         """The expression in X, y, α, β, η, with every derivative taken by SymPy."""
+        if expr not in self._values:  # the same sides recur in several steps
+            self._values[expr] = self._evaluate(expr)
+        return self._values[expr]
+
+    def _evaluate(self, expr: sp.Basic) -> sp.Basic:
         if _is_derivative(expr):
             expr = self._derivative(expr, as_matrix=True)
         else:
@@ -157,7 +163,7 @@ class _ConcreteRoute:
             sized = Relation(size(relation.lhs), relation.op, size(relation.rhs), means)
             self.begin(m, n)
             for point in self._index_points(sized, m, n):
-                self.check_at(sized, _at(point), definitions, want)
+                self.check_at(sized, self.at(point), definitions, want)
 
     def _index_points(self, relation: Relation, m: int, n: int) -> Iterator[dict[sp.Symbol, int]]:
         """Every value of the free indices i (an example) and j (a feature) in a relation."""
@@ -170,6 +176,10 @@ class _ConcreteRoute:
 
     def begin(self, m: int, n: int) -> None:
         """Prepare for one concrete size (the numeric route draws its data here)."""
+
+    def at(self, point: dict[sp.Symbol, int]) -> Callable[[sp.Basic], sp.Basic]:
+        """How expressions are prepared for one value of the free indices."""
+        return _at(point)
 
     def check_at(
         self,
@@ -234,28 +244,6 @@ def _unroll(expr: sp.Basic) -> sp.Basic:
     return expr.replace(lambda e: isinstance(e, Sum), unroll)
 
 
-@lru_cache(maxsize=256)
-def _entry_symbols(matrix: sp.MatrixSymbol) -> sp.ImmutableMatrix:
-    """A concrete-size matrix symbol written out as a matrix of plain symbols (X_0_1, ...)."""
-    rows, cols = (int(size) for size in matrix.shape)
-    return sp.ImmutableMatrix(
-        rows, cols, lambda r, c: sp.Symbol(f"{matrix.name}_{r}_{c}", real=True)
-    )
-
-
-@lru_cache(maxsize=1024)
-def _explicit(expr: sp.Basic) -> sp.ImmutableMatrix:
-    """Any expression at concrete sizes as an explicit matrix of polynomials (1×1 for scalars)."""
-    expr = _unroll(expr)
-    mapping: dict[sp.Basic, sp.Basic] = {s: _entry_symbols(s) for s in expr.atoms(sp.MatrixSymbol)}
-    for constant in expr.atoms(sp.OneMatrix, sp.Identity, sp.ZeroMatrix):
-        mapping[constant] = sp.ImmutableMatrix(constant.as_explicit())
-    expr = expr.xreplace(mapping).doit()
-    if getattr(expr, "is_Matrix", False):
-        return sp.ImmutableMatrix(expr).applyfunc(sp.expand)
-    return sp.ImmutableMatrix([[sp.expand(expr)]])
-
-
 def _layout(
     function: Any, variable_shape: tuple[int, int], entry: Callable[[int, int, int, int], Any]
 ) -> list[list[Any]]:
@@ -272,43 +260,28 @@ def _layout(
 
 
 class ExplicitRoute(_ConcreteRoute):
-    """Explicit matrices of symbols at concrete sizes, differentiated entry by entry."""
+    """Explicit matrices of exact polynomials at concrete sizes, differentiated entry by entry."""
 
     name = "explicit"
 
-    def value(self, expr: sp.Basic, definitions: Definitions) -> sp.ImmutableMatrix:
-        if _is_derivative(expr):
-            return self._derivative(expr, definitions)
-        expr = expr.replace(_is_derivative, lambda d: self._scalar(d, definitions))
-        return _explicit(substitute(expr, definitions))
+    def __init__(self, model: Model, sizes: tuple[tuple[int, int], ...]) -> None:
+        super().__init__(model, sizes)
+        self._evaluators: dict[tuple[int, int], PolyEvaluator] = {}
 
-    def _scalar(self, node: sp.Basic, definitions: Definitions) -> sp.Basic:
-        result = self._derivative(node, definitions)
-        if isinstance(node, sp.Derivative):
-            _require(result.shape == (1, 1), "a scalar derivative came out as a matrix")
-            return result[0, 0]
-        return result
+    def begin(self, m: int, n: int) -> None:
+        if (m, n) not in self._evaluators:  # one per size, so that its cache serves all steps
+            M, sizes = self.model, self.model.sizes(m, n)
+            matrices = tuple(s.xreplace(sizes) for s in (M.X, M.y, M.beta, M.u, M.yhat))
+            definitions = tuple((k.xreplace(sizes), v.xreplace(sizes)) for k, v in M.definitions)
+            self._evaluators[(m, n)] = PolyEvaluator(matrices, (M.alpha, M.eta), definitions)
+        self.evaluator = self._evaluators[(m, n)]
 
-    def _derivative(self, node: sp.Basic, definitions: Definitions) -> sp.ImmutableMatrix:
-        of, wrt = _parts(node)
-        kept = _base(wrt)
-        function = _explicit(substitute(of, definitions, keep=kept))
-        variable = _explicit(wrt)
-        rows = _layout(
-            function,
-            variable.shape,
-            lambda fr, fc, vr, vc: sp.diff(function[fr, fc], variable[vr, vc]),
-        )
-        result = sp.ImmutableMatrix(rows)
-        if isinstance(kept, sp.MatrixSymbol):  # evaluate ∂J/∂u at u = y − ŷ
-            entries = _entry_symbols(kept)
-            values = _explicit(substitute(kept, definitions))
-            result = result.xreplace(dict(zip(entries, values, strict=True))).applyfunc(sp.expand)
-        return result
+    def value(self, expr: sp.Basic, definitions: Definitions) -> PolyMatrix:
+        return self.evaluator.evaluate(expr)
 
-    def equal(self, left: sp.ImmutableMatrix, right: sp.ImmutableMatrix) -> None:
-        difference = (left - right).applyfunc(sp.expand)
-        _require(difference.is_zero_matrix is True, "explicit matrices differ")
+    def equal(self, left: PolyMatrix, right: PolyMatrix) -> None:
+        _require(left.shape == right.shape, f"shapes {left.shape} and {right.shape} differ")
+        _require(left == right, "explicit matrices differ")
 
 
 class NumericRoute(_ConcreteRoute):
@@ -322,7 +295,7 @@ class NumericRoute(_ConcreteRoute):
     ) -> None:
         super().__init__(model, sizes)
         self.seed = seed
-        self.data: dict[str, np.ndarray] = {}
+        self.data: dict[str, Any] = {}
         self.inputs: tuple[sp.Basic, ...] = ()
         self._functions: dict[tuple[tuple[sp.Basic, ...], sp.Basic], Callable[..., Any]] = {}
 
@@ -331,7 +304,8 @@ class NumericRoute(_ConcreteRoute):
         X, y = rng.standard_normal((m, n)), rng.standard_normal((m, 1))
         alpha, beta = rng.standard_normal(), rng.standard_normal((1, n))
         M, sizes = self.model, self.model.sizes(m, n)
-        self.inputs = tuple(s.xreplace(sizes) for s in (M.X, M.y, M.alpha, M.beta, M.eta, M.u))
+        symbols = (M.X, M.y, M.alpha, M.beta, M.eta, M.u, M.i, M.j)
+        self.inputs = tuple(s.xreplace(sizes) for s in symbols)
         self.data = {
             "X": X,
             "y": y,
@@ -339,18 +313,27 @@ class NumericRoute(_ConcreteRoute):
             "beta": beta,
             "eta": np.float64(self.eta),
             "u": y - alpha - X @ beta.T,
+            "i": 0,
+            "j": 0,
         }
+
+    def at(self, point: dict[sp.Symbol, int]) -> Callable[[sp.Basic], sp.Basic]:
+        """Indices stay symbols in the lambdified functions; their values are arguments."""
+        self.data = {**self.data, **{str(index): value for index, value in point.items()}}
+        return _at({})
 
     def _function(self, expr: sp.Basic, extra: tuple[sp.Basic, ...] = ()) -> Callable[..., Any]:
         key = (self.inputs + extra, expr)
         if key not in self._functions:
-            self._functions[key] = sp.lambdify(self.inputs + extra, expr, modules="numpy")
+            self._functions[key] = sp.lambdify(
+                self.inputs + extra, expr, modules="numpy", docstring_limit=0
+            )
         return self._functions[key]
 
     def _call(
         self, function: Callable[..., Any], data: dict[str, Any], extra: tuple[Any, ...] = ()
     ) -> np.ndarray:
-        names = ("X", "y", "alpha", "beta", "eta", "u")
+        names = ("X", "y", "alpha", "beta", "eta", "u", "i", "j")
         return np.atleast_2d(np.asarray(function(*(data[k] for k in names), *extra), dtype=float))
 
     def value(self, expr: sp.Basic, definitions: Definitions) -> np.ndarray:
@@ -389,11 +372,16 @@ class NumericRoute(_ConcreteRoute):
     def _entries(self, variable: sp.Basic) -> list[list[tuple[str, tuple[int, ...]]]]:
         """Which input array and which entry each entry of the variable is."""
         if isinstance(variable, MatrixElement):
-            return [[(variable.parent.name, (int(variable.i), int(variable.j)))]]
+            row, column = (int(self._index(k)) for k in (variable.i, variable.j))
+            return [[(variable.parent.name, (row, column))]]
         if isinstance(variable, sp.MatrixSymbol):
             rows, cols = (int(s) for s in variable.shape)
             return [[(variable.name, (r, c)) for c in range(cols)] for r in range(rows)]
         return [[(variable.name, ())]]
+
+    def _index(self, index: sp.Basic) -> int:
+        """A matrix index: a number, or the current value of the index i or j."""
+        return int(self.data[str(index)]) if isinstance(index, sp.Symbol) else int(index)
 
     def _central(
         self, function: Callable[..., Any], name: str, where: tuple[int, ...]

@@ -17,6 +17,8 @@ from sympy.matrices.expressions.sets import MatrixSet
 
 from derive.matcalc import MatrixDerivative, Shape, matrix_derivative, orient, shape_of
 from derive.model import Model, Scale, build_model
+from derive.notation import fill_text
+from derive.printing import text
 
 OPERATORS = ("=", "<-", "in")
 
@@ -52,16 +54,20 @@ class Relation:
 class Step:
     """One step: its number, a stable key, a title, the relations it states, its shape.
 
+    `heading` and `note_template` are prose with `{alpha}`-style placeholders (see
+    notation.py); `title` and `shape_note` are the same filled in as Unicode text.
     `source_shape` is the shape note of the source article; where it differs from the
-    computed `shape`, `shape_note` says why.
+    computed `shape`, the note says why.
     """
 
     number: int
     key: str
+    heading: str
     title: str
     relations: tuple[Relation, ...]
     shape: Shape
     source_shape: Shape
+    note_template: str | None = None
     shape_note: str | None = None
 
 
@@ -145,9 +151,10 @@ def derivation(scale: Scale | str = Scale.MEAN) -> Derivation:
 
 
 def _step(
+    model: Model,
     number: int,
     key: str,
-    title: str,
+    heading: str,
     relations: tuple[Relation, ...],
     source_shape: tuple[object, object],
     shape_note: str | None = None,
@@ -157,11 +164,13 @@ def _step(
     return Step(
         number=number,
         key=key,
-        title=title,
+        heading=heading,
+        title=fill_text(heading, model, text),
         relations=relations,
         shape=relations[shown].shape,
         source_shape=(sp.sympify(source_shape[0]), sp.sympify(source_shape[1])),
-        shape_note=shape_note,
+        note_template=shape_note,
+        shape_note=None if shape_note is None else fill_text(shape_note, model, text),
     )
 
 
@@ -178,22 +187,22 @@ def _entry(matrix: sp.MatrixExpr, model: Model) -> sp.Basic:
 
 def _inputs(M: Model, c: Calculus) -> Step:
     """X holds m examples (rows) of n features (columns)."""
-    return _step(1, "inputs", "The input matrix", (_declare(M.X),), (M.m, M.n))
+    return _step(M, 1, "inputs", "The input matrix", (_declare(M.X),), (M.m, M.n))
 
 
 def _targets(M: Model, c: Calculus) -> Step:
     """y holds the m expected outputs, one per example."""
-    return _step(2, "targets", "The expected outputs", (_declare(M.y),), (M.m, 1))
+    return _step(M, 2, "targets", "The expected outputs", (_declare(M.y),), (M.m, 1))
 
 
 def _bias(M: Model, c: Calculus) -> Step:
     """α is a single number added to every prediction."""
-    return _step(3, "bias", "The bias", (_declare(M.alpha),), (1, 1))
+    return _step(M, 3, "bias", "The bias", (_declare(M.alpha),), (1, 1))
 
 
 def _weights(M: Model, c: Calculus) -> Step:
     """β is a row of n weights, one per feature."""
-    return _step(4, "weights", "The weights", (_declare(M.beta),), (1, M.n))
+    return _step(M, 4, "weights", "The weights", (_declare(M.beta),), (1, M.n))
 
 
 def _prediction(M: Model, c: Calculus) -> Step:
@@ -202,7 +211,7 @@ def _prediction(M: Model, c: Calculus) -> Step:
         Relation(M.yhat, "=", M.prediction),
         Relation(_entry(M.yhat, M), "=", M.prediction[M.i, 0]),
     )
-    return _step(5, "prediction", "The prediction", relations, (M.m, 1))
+    return _step(M, 5, "prediction", "The prediction", relations, (M.m, 1))
 
 
 def _cost(M: Model, c: Calculus) -> Step:
@@ -211,20 +220,22 @@ def _cost(M: Model, c: Calculus) -> Step:
         Relation(M.J, "=", M.coefficient * sp.Sum(M.error[M.i, 0] ** 2, (M.i, 0, M.m - 1))),
         Relation(M.J, "=", sp.MatMul(M.coefficient, sp.Transpose(M.error), M.error)),
     )
-    return _step(6, "cost", "The cost function", relations, (1, 1))
+    return _step(M, 6, "cost", "The cost function", relations, (1, 1))
 
 
 def _update_rule(M: Model, c: Calculus) -> Step:
     """θ ← θ − η ∂J/∂θ: each parameter moves against its gradient."""
     relations = (Relation(M.alpha, "<-", c.rule_alpha), Relation(M.beta, "<-", c.rule_beta))
-    note = "The rule for α is 1×1; the shape shown is that of the rule for β."
-    return _step(7, "update-rule", "The gradient descent update", relations, (1, M.n), note, 1)
+    note = "The rule for {alpha} is 1×1; the shape shown is that of the rule for {beta}."
+    return _step(M, 7, "update-rule", "The gradient descent update", relations, (1, M.n), note, 1)
 
 
 def _aim(M: Model, c: Calculus) -> Step:
     """The first goal is ∂J/∂α, a single number like α itself."""
     relations = (Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "in", sp.S.Reals),)
-    return _step(8, "aim-alpha", "The goal: the derivative with respect to α", relations, (1, 1))
+    return _step(
+        M, 8, "aim-alpha", "The goal: the derivative with respect to {alpha}", relations, (1, 1)
+    )
 
 
 def _error(M: Model, c: Calculus) -> Step:
@@ -233,14 +244,14 @@ def _error(M: Model, c: Calculus) -> Step:
         Relation(M.u, "=", M.error),
         Relation(_entry(M.u, M), "=", M.error[M.i, 0]),
     )
-    return _step(9, "error", "The error vector", relations, (M.m, 1))
+    return _step(M, 9, "error", "The error vector", relations, (M.m, 1))
 
 
 def _cost_in_error(M: Model, c: Calculus) -> Step:
     """Substituting u into the cost: J = c·Σᵢ uᵢ² = c·uᵀu."""
     in_sum = _cost(M, c).relations[0].rhs.xreplace({M.error[M.i, 0]: M.u[M.i, 0]})
     relations = (Relation(M.J, "=", in_sum), Relation(M.J, "=", M.cost_in_u))
-    return _step(10, "cost-in-error", "The cost in terms of the error", relations, (1, 1))
+    return _step(M, 10, "cost-in-error", "The cost in terms of the error", relations, (1, 1))
 
 
 def _chain_rule_alpha(M: Model, c: Calculus) -> Step:
@@ -255,9 +266,9 @@ def _chain_rule_alpha(M: Model, c: Calculus) -> Step:
     )
     note = (
         "The source gives (m, 1): that is the column of the m per-example terms "
-        "(∂J/∂uᵢ)(∂uᵢ/∂α) before they are summed; their sum ∂J/∂α is 1×1."
+        "before they are summed; their sum {dJ_dalpha} is 1×1."
     )
-    return _step(11, "chain-rule-alpha", "The chain rule for α", relations, (M.m, 1), note)
+    return _step(M, 11, "chain-rule-alpha", "The chain rule for {alpha}", relations, (M.m, 1), note)
 
 
 def _outer_factor(M: Model, c: Calculus) -> Step:
@@ -266,7 +277,7 @@ def _outer_factor(M: Model, c: Calculus) -> Step:
         Relation(MatrixDerivative(M.J, M.u), "=", c.outer),
         Relation(sp.Derivative(M.J, M.u[M.i, 0], evaluate=False), "=", c.outer_entry),
     )
-    return _step(12, "outer-factor", "The outer factor ∂J/∂u", relations, (M.m, 1))
+    return _step(M, 12, "outer-factor", "The outer factor {dJ_du}", relations, (M.m, 1))
 
 
 def _inner_factor_alpha(M: Model, c: Calculus) -> Step:
@@ -275,7 +286,7 @@ def _inner_factor_alpha(M: Model, c: Calculus) -> Step:
         Relation(sp.Derivative(M.u[M.i, 0], M.alpha, evaluate=False), "=", c.inner_alpha_entry),
         Relation(MatrixDerivative(M.u, M.alpha), "=", c.inner_alpha),
     )
-    return _step(13, "inner-factor-alpha", "The inner factor ∂u/∂α", relations, (1, 1))
+    return _step(M, 13, "inner-factor-alpha", "The inner factor {du_dalpha}", relations, (1, 1))
 
 
 def _gradient_alpha(M: Model, c: Calculus) -> Step:
@@ -285,10 +296,12 @@ def _gradient_alpha(M: Model, c: Calculus) -> Step:
         Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", c.grad_alpha_sum),
     )
     note = (
-        "The source gives (m, 1): that is the column of errors yᵢ − ŷᵢ before the sum; "
-        "1ᵀu adds them up, so the gradient itself is 1×1."
+        "The source gives (m, 1): that is the column of the m errors before they are "
+        "added up; the gradient itself is 1×1."
     )
-    return _step(14, "gradient-alpha", "The gradient with respect to α", relations, (M.m, 1), note)
+    return _step(
+        M, 14, "gradient-alpha", "The gradient with respect to {alpha}", relations, (M.m, 1), note
+    )
 
 
 def _chain_rule_beta(M: Model, c: Calculus) -> Step:
@@ -305,7 +318,7 @@ def _chain_rule_beta(M: Model, c: Calculus) -> Step:
         ),
         Relation(sp.Derivative(M.J, beta_j, evaluate=False), "=", sp.Sum(term, (M.i, 0, M.m - 1))),
     )
-    return _step(15, "chain-rule-beta", "The chain rule for β", relations, (1, M.n))
+    return _step(M, 15, "chain-rule-beta", "The chain rule for {beta}", relations, (1, M.n))
 
 
 def _inner_factor_beta(M: Model, c: Calculus) -> Step:
@@ -316,7 +329,7 @@ def _inner_factor_beta(M: Model, c: Calculus) -> Step:
             sp.Derivative(M.u[M.i, 0], _entry(M.beta, M), evaluate=False), "=", c.inner_beta_entry
         ),
     )
-    return _step(16, "inner-factor-beta", "The inner factor ∂u/∂β", relations, (M.m, M.n))
+    return _step(M, 16, "inner-factor-beta", "The inner factor {du_dbeta}", relations, (M.m, M.n))
 
 
 def _gradient_beta(M: Model, c: Calculus) -> Step:
@@ -325,20 +338,20 @@ def _gradient_beta(M: Model, c: Calculus) -> Step:
         Relation(MatrixDerivative(M.J, M.beta), "=", c.grad_beta),
         Relation(sp.Derivative(M.J, _entry(M.beta, M), evaluate=False), "=", c.grad_beta_entry),
     )
-    return _step(17, "gradient-beta", "The gradient with respect to β", relations, (1, M.n))
+    return _step(M, 17, "gradient-beta", "The gradient with respect to {beta}", relations, (1, M.n))
 
 
 def _update_alpha(M: Model, c: Calculus) -> Step:
     """The gradient of step 14 substituted into the rule of step 7."""
     relations = (Relation(M.alpha, "<-", c.update_alpha, means=c.rule_alpha),)
-    return _step(18, "update-alpha", "The update of α", relations, (1, 1))
+    return _step(M, 18, "update-alpha", "The update of {alpha}", relations, (1, 1))
 
 
 def _update_beta(M: Model, c: Calculus) -> Step:
     """The gradient of step 17 substituted into the rule of step 7."""
     shown = c.update_beta.xreplace({M.u: M.error})
     relations = (Relation(M.beta, "<-", shown, means=c.rule_beta),)
-    return _step(19, "update-beta", "The update of β", relations, (1, M.n))
+    return _step(M, 19, "update-beta", "The update of {beta}", relations, (1, M.n))
 
 
 _BUILDERS = (

@@ -74,22 +74,25 @@ def check_derivation(
 ) -> tuple[StepCheck, ...]:
     """Run the chosen routes on every step.
 
-    The (route, step) checks are independent; with more than one worker they are spread
-    over forked processes (each keeps its own caches). Results do not depend on `workers`.
+    Each route goes through all the steps in one process, so that what it computes for one
+    step (the cost's derivatives, say) serves the next; with more than one worker the
+    routes run side by side in forked processes. Results do not depend on `workers`.
     """
-    tasks = [(name, step.number) for step in derivation for name in routes]
-    workers = _worker_count(workers, len(tasks))
+    workers = _worker_count(workers, len(routes))
     if workers > 1:
         with _forked_pool(derivation, workers) as pool:
-            outcomes = pool.starmap(_worker_check, tasks, chunksize=1)
+            by_route = pool.map(_worker_route, routes, chunksize=1)
     else:
-        built = {name: _route(derivation.model, name) for name in routes}
-        outcomes = [_run(built[name], derivation[number]) for name, number in tasks]
-    by_task = dict(zip(tasks, outcomes, strict=True))
+        by_route = [_route_results(derivation, name) for name in routes]
     return tuple(
-        StepCheck(step.number, step.key, tuple(by_task[(name, step.number)] for name in routes))
-        for step in derivation
+        StepCheck(step.number, step.key, tuple(results[index] for results in by_route))
+        for index, step in enumerate(derivation)
     )
+
+
+def _route_results(derivation: Derivation, name: str) -> tuple[RouteResult, ...]:
+    route = _route(derivation.model, name)
+    return tuple(_run(route, step) for step in derivation)
 
 
 def _worker_count(requested: int | None, tasks: int) -> int:
@@ -97,27 +100,20 @@ def _worker_count(requested: int | None, tasks: int) -> int:
         return max(1, min(requested, tasks))
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(os.cpu_count() or 1, 4, tasks))
+    return max(1, min(os.cpu_count() or 1, tasks))
 
 
-_SHARED: dict[str, object] = {}
+_SHARED: dict[str, Derivation] = {}
 
 
 def _forked_pool(derivation: Derivation, workers: int) -> multiprocessing.pool.Pool:
     """A pool of forked workers that inherit the derivation instead of unpickling it."""
-    _SHARED.clear()
     _SHARED["derivation"] = derivation
     return multiprocessing.get_context("fork").Pool(workers)
 
 
-def _worker_check(name: str, number: int) -> RouteResult:
-    derivation = _SHARED["derivation"]
-    assert isinstance(derivation, Derivation)
-    routes = _SHARED.setdefault("routes", {})
-    assert isinstance(routes, dict)
-    if name not in routes:
-        routes[name] = _route(derivation.model, name)
-    return _run(routes[name], derivation[number])
+def _worker_route(name: str) -> tuple[RouteResult, ...]:
+    return _route_results(_SHARED["derivation"], name)
 
 
 def _route(model: Model, name: str) -> Route:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 # As the CLI does: a larger SymPy cache, set before SymPy is first imported.
 os.environ.setdefault("SYMPY_CACHE_SIZE", "20000")
@@ -27,3 +28,30 @@ def mean() -> Derivation:
 @pytest.fixture(scope="session")
 def checks(scaled: Derivation) -> tuple[StepCheck, ...]:
     return check_derivation(scaled)
+
+
+def require_tool(*names: str) -> None:
+    """Skip when a system tool is missing on a developer's machine; fail in CI (CI=true)."""
+    import shutil
+
+    missing = [name for name in names if shutil.which(name) is None]
+    if not missing:
+        return
+    message = f"missing system tool(s): {', '.join(missing)} (see .ci/run)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where tests leave screenshots and pages for people to look at (not committed)."""
+    folder = Path(__file__).resolve().parent.parent / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def need() -> object:
+    """`need("latexmk", "pdftotext")`: the tools a test cannot run without."""
+    return require_tool

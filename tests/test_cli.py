@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -56,10 +57,14 @@ def test_steps_text_shows_each_step_and_its_checks(runner: CliRunner) -> None:
     assert "19 of 19 steps pass all checks." in result.output
 
 
-def test_no_command_shows_the_steps(runner: CliRunner) -> None:
+def test_no_command_writes_the_handouts_to_output(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, [])
-    assert result.exit_code == 0
-    assert "19 of 19 steps pass all checks." in result.output
+    assert result.exit_code == 0, result.output
+    for name in ("handout.html", "handout.tex"):
+        assert (tmp_path / "output" / name).stat().st_size > 0
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,144 @@
+"""The handout as data: what the templates show, with every formula as ready LaTeX.
+
+Fourth stage of the flow (model -> steps -> verify -> handout -> render). It gathers
+the steps, their check results and the prose into one `Handout`; formulas are printed
+here by printing.py, so that the templates only lay things out and never touch SymPy.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import derive
+from derive.errors import InputError
+from derive.explanations import CHECKS, EXPLANATIONS, INTRODUCTION, NOTATION
+from derive.notation import Segment, fill
+from derive.printing import latex, latex_inline, relation_parts, relation_text, text
+from derive.steps import Derivation, Relation, Step
+from derive.verify import StepCheck
+
+DEFAULT_TITLE = "The gradient of the mean squared error, step by step"
+MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One displayed relation: its sides and sign as LaTeX, and its plain Unicode reading."""
+
+    lhs: str
+    op: str
+    rhs: str
+    text: str
+
+    @property
+    def latex(self) -> str:
+        return f"{self.lhs} {self.op} {self.rhs}"
+
+
+def _formula(relation: Relation) -> Formula:
+    r = relation
+    return Formula(*relation_parts(r.lhs, r.op, r.rhs), relation_text(r.lhs, r.op, r.rhs))
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A step as the handout shows it."""
+
+    number: int
+    key: str
+    heading: tuple[Segment, ...]
+    title: str
+    explanation: tuple[Segment, ...]
+    formulas: tuple[Formula, ...]
+    shape: str  # LaTeX, such as "m \\times 1"
+    shape_text: str
+    note: tuple[Segment, ...]
+    checks: tuple[tuple[str, bool], ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"step-{self.number}"
+
+    @property
+    def verified(self) -> bool:
+        return all(passed for _route, passed in self.checks)
+
+
+@dataclass(frozen=True)
+class Handout:
+    """Everything a handout template needs, in the order it is shown."""
+
+    title: str  # the user's text, escaped by the templates
+    cost: Formula
+    introduction: tuple[Segment, ...]
+    notation: tuple[Segment, ...]
+    symbols: tuple[tuple[str, str], ...]  # a symbol and its shape, as LaTeX
+    steps: tuple[StepView, ...]
+    checks: tuple[tuple[str, tuple[Segment, ...]], ...]
+    scale: str
+    generator: str
+
+    @property
+    def verified(self) -> bool:
+        return all(step.verified for step in self.steps)
+
+
+def build_handout(
+    derivation: Derivation, checks: Sequence[StepCheck], title: str | None = None
+) -> Handout:
+    """Assemble the handout of a checked derivation."""
+    model = derivation.model
+
+    def prose(template: str) -> tuple[Segment, ...]:
+        return tuple(fill(template, model, latex_inline))
+
+    cost = derivation["cost"].relations[0]
+    declared = [derivation[key].relations[0] for key in ("inputs", "targets", "bias", "weights")]
+    return Handout(
+        title=DEFAULT_TITLE if title is None else title,
+        cost=_formula(cost),
+        introduction=prose(INTRODUCTION),
+        notation=prose(NOTATION),
+        symbols=tuple((latex(r.lhs), _shape_latex(r.shape)) for r in declared),
+        steps=tuple(
+            _view(step, check, prose) for step, check in zip(derivation, checks, strict=True)
+        ),
+        checks=tuple((route, prose(sentence)) for route, sentence in CHECKS.items()),
+        scale=model.scale.value,
+        generator=f"derive {derive.__version__}",
+    )
+
+
+def check_title(title: str) -> None:
+    """Refuse a title that cannot be a one-line heading: empty, too long, control characters."""
+    if not title.strip():
+        raise InputError("the title is empty")
+    if len(title) > MAX_TITLE:
+        raise InputError(
+            f"the title has {len(title)} characters; at most {MAX_TITLE} fit a heading"
+        )
+    for position, character in enumerate(title):
+        if unicodedata.category(character) in ("Cc", "Cs"):
+            code = f"U+{ord(character):04X}"
+            raise InputError(f"the title contains a control character ({code}) at {position + 1}")
+
+
+def _view(step: Step, check: StepCheck, prose: Callable[[str], tuple[Segment, ...]]) -> StepView:
+    return StepView(
+        number=step.number,
+        key=step.key,
+        heading=prose(step.heading),
+        title=step.title,
+        explanation=prose(EXPLANATIONS[step.key]),
+        formulas=tuple(_formula(r) for r in step.relations),
+        shape=_shape_latex(step.shape),
+        shape_text="×".join(text(size) for size in step.shape),
+        note=() if step.note_template is None else prose(step.note_template),
+        checks=tuple((result.route, result.passed) for result in check.results),
+    )
+
+
+def _shape_latex(shape: tuple[object, object]) -> str:
+    return rf"{latex(shape[0])} \times {latex(shape[1])}"

@@ -1,0 +1,271 @@
+"""Rendering: Jinja templates to HTML and LaTeX, LaTeX to PDF, files written atomically.
+
+Last stage before the files (model -> steps -> verify -> handout -> render). Two Jinja
+environments: HTML autoescapes everything and turns the printer's LaTeX into MathML
+(latex2mathml); LaTeX escapes everything that is not marked as ready LaTeX. The PDF is
+built by latexmk without shell escape in a scratch folder inside the output folder;
+every output is complete before any file is replaced, so a failure keeps the old ones.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from latex2mathml.converter import convert
+from markupsafe import Markup, escape
+
+from derive.errors import DeriveError, InputError
+from derive.handout import Handout
+
+FORMATS = ("html", "tex", "pdf")
+PDF_PACKAGES = "latexmk texlive-latex-recommended lmodern"
+# Fixed date for TeX (\today and the PDF's dates) so that the same input gives the same bytes.
+SOURCE_DATE_EPOCH = "1700000000"
+LATEX_TIMEOUT_SECONDS = 120
+
+
+class LatexError(DeriveError):
+    """LaTeX could not build the PDF; the message quotes the relevant lines of the log."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `write_handout` wrote, and why a requested PDF was not built (if it was not)."""
+
+    paths: tuple[Path, ...]
+    skipped: str | None = None
+
+
+def template_dir() -> Path:
+    """The templates: inside the installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+# --- HTML ---------------------------------------------------------------------------
+
+
+def mathml(source: str, display: str = "block") -> Markup:
+    """MathML for a LaTeX formula, with the LaTeX kept as its alternative text."""
+    converted = convert(source, display=display)
+    alt = escape(source)
+    return Markup(converted.replace("<math ", f'<math alttext="{alt}" ', 1))
+
+
+def html_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["mathml"] = mathml
+    return env
+
+
+# --- LaTeX --------------------------------------------------------------------------
+
+
+class TexMarkup(str):
+    """A string that is already LaTeX and must not be escaped again."""
+
+    __slots__ = ()
+
+
+_TEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "^": r"\textasciicircum{}",
+    "_": r"\_",
+    "%": r"\%",
+    "~": r"\textasciitilde{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+    "×": r"\ensuremath{\times}",
+    "−": r"\ensuremath{-}",
+    "α": r"\ensuremath{\alpha}",
+    "β": r"\ensuremath{\beta}",
+    "η": r"\ensuremath{\eta}",
+    "∂": r"\ensuremath{\partial}",
+}
+_TEX_PATTERN = re.compile("|".join(re.escape(ch) for ch in _TEX_SPECIALS))
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def tex_escape(value: object) -> TexMarkup:
+    """Text made safe for LaTeX: every special character is printed as itself."""
+    if isinstance(value, TexMarkup):
+        return value
+    plain = _CONTROL.sub("", str(value))
+    return TexMarkup(_TEX_PATTERN.sub(lambda match: _TEX_SPECIALS[match.group(0)], plain))
+
+
+def tex_math(source: str) -> TexMarkup:
+    """Ready LaTeX from the printer, passed through unchanged."""
+    return TexMarkup(source)
+
+
+def tex_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir()),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        block_start_string="<%",
+        block_end_string="%>",
+        variable_start_string="<<",
+        variable_end_string=">>",
+        comment_start_string="<#",
+        comment_end_string="#>",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=tex_escape,
+    )
+    env.filters["math"] = tex_math
+    env.filters["ready"] = tex_math  # the output of a macro whose parts were escaped inside it
+    return env
+
+
+# --- documents ----------------------------------------------------------------------
+
+
+def render_html(handout: Handout) -> str:
+    return html_environment().get_template("handout.html.j2").render(h=handout)
+
+
+def render_tex(handout: Handout) -> str:
+    return tex_environment().get_template("handout.tex.j2").render(h=handout)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """`html,tex,pdf` → ("html", "tex", "pdf") in a fixed order; unknown names refused."""
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(FORMATS))
+    if unknown or not names:
+        raise InputError(
+            f"unknown format {', '.join(unknown) or repr(text)}: choose from html, tex, pdf"
+        )
+    return tuple(name for name in FORMATS if name in names)
+
+
+def latex_tools() -> str | None:
+    """None when latexmk and pdflatex are on PATH, else the one-line reason."""
+    missing = [tool for tool in ("latexmk", "pdflatex") if shutil.which(tool) is None]
+    if not missing:
+        return None
+    return (
+        f"PDF not built: {' and '.join(missing)} not found; "
+        f"install the Debian packages {PDF_PACKAGES}"
+    )
+
+
+def write_handout(handout: Handout, out: Path, formats: Iterable[str]) -> Written:
+    """Write handout.html / .tex / .pdf into `out`; all are complete before any is replaced."""
+    wanted = tuple(formats)
+    out.mkdir(parents=True, exist_ok=True)
+    tex = render_tex(handout)
+    contents: dict[str, bytes] = {}
+    if "html" in wanted:
+        contents["handout.html"] = render_html(handout).encode("utf-8")
+    if "tex" in wanted:
+        contents["handout.tex"] = tex.encode("utf-8")
+    skipped = latex_tools() if "pdf" in wanted else None
+    if "pdf" in wanted and skipped is None:
+        contents["handout.pdf"] = build_pdf(tex, out)
+    return Written(paths=replace_files(out, contents), skipped=skipped)
+
+
+def replace_files(out: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:
+    """Write each file to a temporary name in `out`, then rename them all into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in contents.items():
+            staged.append((_stage(out, name, data), out / name))
+        for temporary, final in staged:
+            os.replace(temporary, final)
+    finally:
+        for temporary, _final in staged:
+            temporary.unlink(missing_ok=True)
+    return tuple(final for _temporary, final in staged)
+
+
+def _stage(out: Path, name: str, data: bytes) -> Path:
+    handle, path = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".part")
+    try:
+        os.fchmod(handle, 0o666 & ~_umask())  # mkstemp makes private files; handouts are not
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
+    return Path(path)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def build_pdf(tex: str, out: Path) -> bytes:
+    """Compile LaTeX with latexmk (no shell escape, no rc files) in a scratch folder in `out`."""
+    with tempfile.TemporaryDirectory(dir=out, prefix=".latex-") as scratch:
+        folder = Path(scratch)
+        (folder / "handout.tex").write_text(tex, encoding="utf-8")
+        command = [
+            "latexmk",
+            "-norc",
+            "-pdf",
+            "-pdflatex=pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error "
+            "-file-line-error %O %S",
+            "-quiet",
+            "handout.tex",
+        ]
+        env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "FORCE_SOURCE_DATE": "1"}
+        try:
+            done = subprocess.run(
+                command,
+                cwd=folder,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=LATEX_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as error:
+            raise LatexError(f"LaTeX did not finish within {LATEX_TIMEOUT_SECONDS} s") from error
+        pdf = folder / "handout.pdf"
+        if done.returncode != 0 or not pdf.exists():
+            log = folder / "handout.log"
+            raise LatexError(
+                latex_failure(log.read_text(errors="replace") if log.exists() else done.stdout)
+            )
+        return pdf.read_bytes()
+
+
+def latex_failure(log: str) -> str:
+    """The lines of a LaTeX log that say what went wrong: each error and its context."""
+    lines = log.splitlines()
+    picked: list[str] = []
+    for number, line in enumerate(lines):
+        if line.startswith("!") or re.match(r"^[^:\s]+\.tex:\d+:", line):
+            picked.extend(lines[number : number + 3])
+    body = "\n".join(picked[:24]) if picked else "\n".join(lines[-12:])
+    return f"LaTeX failed to build the PDF:\n{body}"

@@ -1,0 +1,108 @@
+"""The HTML handout in a real browser: Debian's Chromium driven by Playwright, offline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from derive.cli import cli
+
+Need = Callable[..., None]
+CHROMIUM = "/usr/bin/chromium"
+# Headless Chromium on a closed network: no background connections of its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(need: Need) -> Iterator[Any]:
+    need("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("html")
+    title = "</title><script>alert(1)</script> & \\input{x}"
+    result = CliRunner().invoke(
+        cli, ["handout", "--out", str(folder), "--format", "html", "--title", title]
+    )
+    assert result.exit_code == 0, result.output
+    return folder / "handout.html"
+
+
+@pytest.fixture(scope="module")
+def loaded(browser: Any, page_file: Path) -> Iterator[tuple[Any, list[str], list[str]]]:
+    page = browser.new_page(viewport={"width": 1000, "height": 1400})
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(page_file.as_uri())
+    page.wait_for_load_state("load")
+    yield page, errors, requests
+    page.close()
+
+
+def test_no_console_errors_and_no_requests_but_the_file(loaded: Any, page_file: Path) -> None:
+    _page, errors, requests = loaded
+    assert errors == []
+    assert requests == [page_file.as_uri()]
+
+
+def test_there_are_19_step_sections(loaded: Any) -> None:
+    page, _errors, _requests = loaded
+    assert page.locator("section.step").count() == 19
+
+
+def test_every_math_element_is_rendered_with_a_box(loaded: Any) -> None:
+    page, _errors, _requests = loaded
+    boxes = page.eval_on_selector_all(
+        "math",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })",
+    )
+    assert len(boxes) > 100
+    assert all(width > 0 and height > 0 for width, height in boxes)
+
+
+def test_the_hostile_title_is_text_not_markup(loaded: Any) -> None:
+    page, _errors, _requests = loaded
+    assert page.title() == "</title><script>alert(1)</script> & \\input{x}"
+    assert page.locator("script").count() == 0
+    assert page.locator("h1").inner_text() == page.title()
+
+
+def test_screenshot_is_saved_for_people_to_look_at(loaded: Any, artifacts: Path) -> None:
+    page, _errors, _requests = loaded
+    target = artifacts / "handout-html.png"
+    page.screenshot(path=str(target), full_page=False)
+    assert target.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_it_prints_on_a4_and_letter(loaded: Any, paper: str, artifacts: Path) -> None:
+    page, _errors, _requests = loaded
+    page.emulate_media(media="print")
+    pdf = page.pdf(format=paper, print_background=False)
+    (artifacts / f"handout-print-{paper}.pdf").write_bytes(pdf)
+    page.emulate_media(media="screen")
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 20_000

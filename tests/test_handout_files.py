@@ -1,0 +1,111 @@
+"""The handout files end to end, with the real tools: latexmk, pdfTeX, pdftotext, pdfinfo."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from derive.cli import cli
+from derive.steps import Derivation
+
+Need = Callable[..., None]
+HOSTILE_TITLE = r"\input{/etc/passwd} \write18{touch pwned} </title><script>alert(1)</script> 100%"
+
+
+def _handout(folder: Path, *args: str) -> None:
+    result = CliRunner().invoke(cli, ["handout", "--out", str(folder), *args])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("handout")
+    _handout(folder)
+    return folder
+
+
+def _text(pdf: Path) -> str:
+    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return unicodedata.normalize("NFC", done.stdout)
+
+
+def test_all_three_files_are_written(need: Need, written: Path) -> None:
+    need("latexmk", "pdflatex")
+    assert sorted(p.name for p in written.iterdir()) == [
+        "handout.html",
+        "handout.pdf",
+        "handout.tex",
+    ]
+
+
+def test_the_tex_compiles_alone_with_latexmk_without_errors_or_overfull_lines(
+    need: Need, written: Path, tmp_path: Path
+) -> None:
+    need("latexmk", "pdflatex")
+    (tmp_path / "handout.tex").write_bytes((written / "handout.tex").read_bytes())
+    done = subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "handout.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log = (tmp_path / "handout.log").read_text(errors="replace")
+    assert done.returncode == 0, log[-2000:]
+    assert "Overfull \\hbox" not in log
+    assert not re.search(r"^! ", log, re.MULTILINE)
+
+
+def test_the_pdf_shows_every_step_title_and_the_key_formulas(
+    need: Need, written: Path, mean: Derivation
+) -> None:
+    need("latexmk", "pdflatex", "pdftotext")
+    text = _text(written / "handout.pdf")
+    for step in mean:
+        assert f"Step {step.number}. {step.title}" in text
+    squeezed = re.sub(r"\s+", "", text)
+    for fragment in ("ŷ=α1+Xβ⊤", "u=y−ŷ", "u⊤X", "1⊤u", "(y−ŷ)⊤X", "∂J"):
+        assert fragment in squeezed, fragment
+    assert squeezed.count("Checked:✓symbolic✓explicit✓numeric") == 19
+
+
+def test_the_pdf_has_a_handful_of_a4_pages(need: Need, written: Path) -> None:
+    need("latexmk", "pdflatex", "pdfinfo")
+    info = subprocess.run(
+        ["pdfinfo", str(written / "handout.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    found = re.search(r"Pages:\s+(\d+)", info)
+    assert found is not None
+    assert 4 <= int(found.group(1)) <= 8
+    assert "(A4)" in info
+
+
+def test_two_runs_write_identical_bytes(need: Need, written: Path, tmp_path: Path) -> None:
+    need("latexmk", "pdflatex")
+    _handout(tmp_path)
+    for name in ("handout.html", "handout.tex", "handout.pdf"):
+        assert (tmp_path / name).read_bytes() == (written / name).read_bytes(), name
+
+
+def test_a_hostile_title_comes_out_literally(need: Need, tmp_path: Path) -> None:
+    need("latexmk", "pdflatex", "pdftotext")
+    _handout(tmp_path, "--title", HOSTILE_TITLE)
+    assert not (tmp_path / "pwned").exists()
+    title = " ".join(_text(tmp_path / "handout.pdf").split("Linear regression")[0].split())
+    assert title == HOSTILE_TITLE
+    html = (tmp_path / "handout.html").read_text()
+    assert "<script>" not in html
+    assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_bad_format_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["handout", "--out", str(tmp_path / "o"), "--format", "docx"])
+    assert result.exit_code == 2
+    assert "unknown format docx" in result.output
+    assert not (tmp_path / "o").exists()

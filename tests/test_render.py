@@ -1,0 +1,182 @@
+"""Rendering without external tools: escaping, formats, titles, atomic writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from derive import render
+from derive.errors import InputError
+from derive.handout import Handout, build_handout, check_title
+from derive.render import (
+    mathml,
+    parse_formats,
+    render_html,
+    render_tex,
+    replace_files,
+    tex_escape,
+    write_handout,
+)
+from derive.steps import Derivation
+from derive.verify import StepCheck
+
+HOSTILE = [
+    r"\input{/etc/passwd}",
+    r"\write18{touch /tmp/derive-pwned}",
+    "</title><script>alert(1)</script>",
+    "50% of $x_1$ & {#braces} ~ ^_^",
+]
+
+
+@pytest.fixture(scope="module")
+def handout(mean: Derivation) -> Handout:
+    from derive.verify import check_derivation
+
+    return build_handout(mean, check_derivation(mean))
+
+
+def test_tex_escape_prints_every_special_character_as_itself() -> None:
+    escaped = tex_escape(r"\ { } $ & # ^ _ % ~")
+    assert escaped == (
+        r"\textbackslash{} \{ \} \$ \& \# \textasciicircum{} \_ \% \textasciitilde{}"
+    )
+
+
+def test_escaped_text_is_not_escaped_twice() -> None:
+    once = tex_escape("a_b")
+    assert tex_escape(once) == once
+
+
+def test_mathml_keeps_the_latex_as_alternative_text() -> None:
+    shown = mathml(r"\mathbf{u}^{\top} \mathbf{X}")
+    assert shown.startswith('<math alttext="\\mathbf{u}^{\\top} \\mathbf{X}"')
+    assert 'display="block"' in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("html,tex,pdf", ("html", "tex", "pdf")), ("pdf, HTML", ("html", "pdf")), ("tex", ("tex",))],
+)
+def test_formats_are_parsed_in_a_fixed_order(text: str, expected: tuple[str, ...]) -> None:
+    assert parse_formats(text) == expected
+
+
+@pytest.mark.parametrize("text", ["docx", "html,odt", ",", ""])
+def test_unknown_formats_are_refused(text: str) -> None:
+    with pytest.raises(InputError, match="choose from html, tex, pdf"):
+        parse_formats(text)
+
+
+@pytest.mark.parametrize(
+    ("title", "reason"),
+    [
+        ("", "empty"),
+        ("x" * 201, "at most 200"),
+        ("a\nb", "control character"),
+        ("\x1b[31m", r"U\+001B"),
+    ],
+)
+def test_unusable_titles_are_refused(title: str, reason: str) -> None:
+    with pytest.raises(InputError, match=reason):
+        check_title(title)
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_hostile_titles_are_escaped_in_both_outputs(
+    mean: Derivation, handout: Handout, title: str
+) -> None:
+    from dataclasses import replace
+
+    hostile = replace(handout, title=title)
+    html = render_html(hostile)
+    assert "<script>" not in html
+    assert "&lt;/title&gt;&lt;script&gt;" in html or "<script" not in title
+    tex = render_tex(hostile)
+    assert r"\input{/etc" not in tex
+    assert r"\write18{" not in tex
+
+
+def test_rendering_is_deterministic(handout: Handout) -> None:
+    assert render_html(handout) == render_html(handout)
+    assert render_tex(handout) == render_tex(handout)
+
+
+def test_html_has_19_step_sections_and_no_script_or_external_resource(handout: Handout) -> None:
+    html = render_html(handout).replace('xmlns="http://www.w3.org/1998/Math/MathML"', "")
+    assert html.count('<section class="step"') == 19
+    for forbidden in ("<script", "http://", "https://", "<link", "@import", "src="):
+        assert forbidden not in html
+
+
+def test_interrupted_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "handout.html").write_text("old")
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def failing_fsync(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="disk full"):
+        replace_files(tmp_path, {"handout.html": b"new", "handout.tex": b"new"})
+    assert (tmp_path / "handout.html").read_text() == "old"
+    assert not (tmp_path / "handout.tex").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.html"]
+
+
+def test_files_are_readable_like_any_other_file(tmp_path: Path) -> None:
+    (path,) = replace_files(tmp_path, {"handout.html": b"x"})
+    assert path.stat().st_mode & 0o044 == 0o044
+
+
+def test_without_latex_html_and_tex_are_written_and_the_packages_named(
+    handout: Handout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    written = write_handout(handout, tmp_path, ("html", "tex", "pdf"))
+    assert [p.name for p in written.paths] == ["handout.html", "handout.tex"]
+    assert written.skipped is not None
+    assert "latexmk" in written.skipped
+    assert "texlive-latex-recommended" in written.skipped
+    assert "\n" not in written.skipped
+
+
+def test_nothing_is_written_outside_the_output_folder(
+    handout: Handout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    out = tmp_path / "deep" / "out"
+    write_handout(handout, out, ("html", "tex"))
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+        "deep",
+        "deep/out",
+        "deep/out/handout.html",
+        "deep/out/handout.tex",
+    ]
+
+
+def test_latex_failure_quotes_the_error_lines() -> None:
+    log = "\n".join(
+        [
+            "This is pdfTeX",
+            "(./handout.tex",
+            "./handout.tex:12: Undefined control sequence.",
+            "l.12 \\oops",
+        ]
+    )
+    message = render.latex_failure(log)
+    assert "handout.tex:12: Undefined control sequence." in message
+    assert "l.12 \\oops" in message
+
+
+def test_step_checks_are_shown(handout: Handout, checks: tuple[StepCheck, ...]) -> None:
+    html = render_html(handout)
+    assert html.count("✓ symbolic") == 19
+    assert "failed" not in html
