@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from derive.model import Model, Scale
     from derive.printing import latex, text
+    from derive.render import write_handouts
     from derive.steps import Derivation, Relation, Step, derivation
     from derive.verify import RouteResult, StepCheck, check_derivation, check_step
 
@@ -30,6 +31,7 @@ _EXPORTS = {
     "StepCheck": "derive.verify",
     "check_derivation": "derive.verify",
     "check_step": "derive.verify",
+    "write_handouts": "derive.render",
 }
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "derivation",
     "latex",
     "text",
+    "write_handouts",
 ]
 
 

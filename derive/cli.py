@@ -116,17 +116,9 @@ def steps(as_json: bool, scale: str) -> None:
 )
 def handout(out: Path, formats: str, title: str | None, scale: str) -> None:
     """Write the printable handouts: HTML (offline, MathML), LaTeX and PDF."""
-    from derive.handout import build_handout, check_title
-    from derive.render import parse_formats, write_handout
-    from derive.steps import derivation
-    from derive.verify import check_derivation
+    from derive.render import parse_formats, write_handouts
 
-    wanted = parse_formats(formats)
-    if title is not None:
-        check_title(title)
-    result = derivation(scale)
-    document = build_handout(result, check_derivation(result), title)
-    written = write_handout(document, out, wanted)
+    document, written = write_handouts(out, parse_formats(formats), title, scale)
     for path in written.paths:
         click.echo(f"wrote {path}")
     if written.skipped:

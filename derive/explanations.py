@@ -11,7 +11,7 @@ EXPLANATIONS: dict[str, str] = {
     "inputs": (
         "The training data sit in a matrix {X}: one row per example and one column per "
         "feature, {m} examples and {n} features in all. The entry {X_ij} is the value of "
-        "feature j for example i."
+        "feature {j} for example {i}."
     ),
     "targets": (
         "For every example we know the value the model ought to produce. Stacked in the "
@@ -85,15 +85,15 @@ EXPLANATIONS: dict[str, str] = {
         "feature: the shape of {beta}."
     ),
     "inner-factor-beta": (
-        "Raising {beta_j} by one raises the prediction for example i by {X_ij}, and so "
+        "Raising {beta_j} by one raises the prediction for example {i} by {X_ij}, and so "
         "lowers its error by the same amount. The derivative of the error vector with "
         "respect to the weights is therefore the data matrix itself, with a minus sign: "
         "one row per example, one column per weight."
     ),
     "gradient-beta": (
         "The chain rule multiplies the transposed outer factor by this matrix. The result "
-        "is a row with one entry per feature, the shape of {beta}: entry j adds up the "
-        "errors, each weighted by the value of feature j for its example."
+        "is a row with one entry per feature, the shape of {beta}: entry {j} adds up the "
+        "errors, each weighted by the value of feature {j} for its example."
     ),
     "update-alpha": (
         "Putting the derivative into the update rule, the two minus signs cancel: the "

@@ -44,6 +44,8 @@ def symbols(model: Model) -> dict[str, sp.Basic]:
         "m": M.m,
         "n": M.n,
         "coefficient": M.coefficient,
+        "i": M.i,
+        "j": M.j,
         "X_ij": M.X[M.i, M.j],
         "y_i": M.y[M.i, 0],
         "yhat_i": M.yhat[M.i, 0],

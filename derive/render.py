@@ -23,7 +23,7 @@ from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
 from derive.errors import DeriveError, InputError
-from derive.handout import Handout
+from derive.handout import Handout, build_handout, check_title
 
 FORMATS = ("html", "tex", "pdf")
 PDF_PACKAGES = "latexmk texlive-latex-recommended lmodern"
@@ -188,6 +188,27 @@ def write_handout(handout: Handout, out: Path, formats: Iterable[str]) -> Writte
     if "pdf" in wanted and skipped is None:
         contents["handout.pdf"] = build_pdf(tex, out)
     return Written(paths=replace_files(out, contents), skipped=skipped)
+
+
+def write_handouts(
+    out: Path | str = "output",
+    formats: Iterable[str] = FORMATS,
+    title: str | None = None,
+    scale: str = "1/m",
+) -> tuple[Handout, Written]:
+    """Derive, check, and write the handouts: the whole main job in one call."""
+    from derive.steps import derivation
+    from derive.verify import check_derivation
+
+    wanted = tuple(formats)
+    unknown = sorted(set(wanted) - set(FORMATS))
+    if unknown:
+        raise InputError(f"unknown format {', '.join(unknown)}: choose from html, tex, pdf")
+    if title is not None:
+        check_title(title)
+    result = derivation(scale)
+    document = build_handout(result, check_derivation(result), title)
+    return document, write_handout(document, Path(out), wanted)
 
 
 def replace_files(out: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:
