@@ -117,17 +117,18 @@ NOTATION = (
     "matrices; {ones} is the column of {m} ones. A shape is written rows × columns."
 )
 
+# [sizes] and [parts] are filled in from verify.py, which owns those numbers.
 CHECKS = {
     "symbolic": (
-        "symbolic: matrix algebra at symbolic sizes {m} and {n}; the two sides must "
+        "Matrix algebra at symbolic sizes {m} and {n}; the two sides must "
         "reduce to the same expression, and the gradients are also taken in one go."
     ),
     "explicit": (
-        "explicit: at sizes (4, 2), (5, 3) and (3, 1) every matrix is written out entry "
-        "by entry and differentiated exactly; every claimed shape must hold."
+        "At the sizes [sizes], every matrix is written out entry by entry and "
+        "differentiated exactly; every claimed shape must hold."
     ),
     "numeric": (
-        "numeric: on random data, derivatives are approximated by central differences; "
-        "the two sides must agree to a relative error below one in a million."
+        "On random data, derivatives are approximated by central differences; "
+        "the two sides must agree to within one part in [parts]."
     ),
 }

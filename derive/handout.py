@@ -16,8 +16,9 @@ from derive.errors import InputError
 from derive.explanations import CHECKS, EXPLANATIONS, INTRODUCTION, NOTATION
 from derive.notation import Segment, fill
 from derive.printing import latex, latex_inline, relation_parts, relation_text, text
+from derive.routes import NUMERIC_TOLERANCE
 from derive.steps import Derivation, Relation, Step
-from derive.verify import StepCheck
+from derive.verify import EXPLICIT_SIZES, StepCheck
 
 DEFAULT_TITLE = "The gradient of the mean squared error, step by step"
 MAX_TITLE = 200
@@ -105,7 +106,7 @@ def build_handout(
         steps=tuple(
             _view(step, check, prose) for step, check in zip(derivation, checks, strict=True)
         ),
-        checks=tuple((route, prose(sentence)) for route, sentence in CHECKS.items()),
+        checks=tuple((route, prose(_facts(sentence))) for route, sentence in CHECKS.items()),
         scale=model.scale.value,
         generator=f"derive {derive.__version__}",
     )
@@ -138,6 +139,13 @@ def _view(step: Step, check: StepCheck, prose: Callable[[str], tuple[Segment, ..
         note=() if step.note_template is None else prose(step.note_template),
         checks=tuple((result.route, result.passed) for result in check.results),
     )
+
+
+def _facts(sentence: str) -> str:
+    """Put the sizes and the tolerance the checks really use into their description."""
+    sizes = ", ".join(f"({m}, {n})" for m, n in EXPLICIT_SIZES)
+    parts = f"{round(1 / NUMERIC_TOLERANCE):,}"
+    return sentence.replace("[sizes]", sizes).replace("[parts]", parts)
 
 
 def _shape_latex(shape: tuple[object, object]) -> str:
