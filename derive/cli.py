@@ -27,6 +27,15 @@ SCALES = ("1/m", "1/(2m)")
 SYMPY_CACHE_SIZE = "20000"
 
 
+scale_option = click.option(
+    "--scale",
+    type=click.Choice(SCALES),
+    default="1/m",
+    show_default=True,
+    help="Factor in front of the sum of squared errors in the cost.",
+)
+
+
 class _InputFailure(click.ClickException):
     """An `InputError` shown as one line on stderr, with exit code 2."""
 
@@ -69,13 +78,7 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of text.")
-@click.option(
-    "--scale",
-    type=click.Choice(SCALES),
-    default="1/m",
-    show_default=True,
-    help="Factor in front of the sum of squared errors in the cost.",
-)
+@scale_option
 def steps(as_json: bool, scale: str) -> None:
     """The 19 steps with their formulas, shapes and check results."""
     from derive.steps import derivation
@@ -107,13 +110,7 @@ def steps(as_json: bool, scale: str) -> None:
     help="Comma-separated list of html, tex, pdf.",
 )
 @click.option("--title", default=None, help="Title of the handout (plain text).")
-@click.option(
-    "--scale",
-    type=click.Choice(SCALES),
-    default="1/m",
-    show_default=True,
-    help="Factor in front of the sum of squared errors in the cost.",
-)
+@scale_option
 def handout(out: Path, formats: str, title: str | None, scale: str) -> None:
     """Write the printable handouts: HTML (offline, MathML), LaTeX and PDF."""
     from derive.render import parse_formats, write_handouts
