@@ -10,6 +10,7 @@ drives two printers that differ only in their symbols (`_Notation.glyphs`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy as sp
@@ -114,6 +115,16 @@ class _Notation:
     def _print_Reals(self, expr: sp.Set) -> str:
         return self.glyphs["reals"]
 
+    def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
+        rows = [
+            self.glyphs["column_separator"].join(self._print(entry) for entry in expr.row(r))
+            for r in range(expr.rows)
+        ]
+        return self.glyphs["matrix"].format(self.glyphs["row_separator"].join(rows))
+
+    _print_ImmutableDenseMatrix = _print_MatrixBase
+    _print_MutableDenseMatrix = _print_MatrixBase
+
     def _print_MatAdd(self, expr: sp.MatAdd) -> str:
         return self._print_terms(expr.args)
 
@@ -182,6 +193,11 @@ class TextbookPrinter(_Notation, LatexPrinter):
         "derivative_factor": "{}",
         "product": " ",
         "sign_space": " ",
+        "matrix": "\\begin{{bmatrix}} {} \\end{{bmatrix}}",
+        "times": " \\cdot ",
+        "fraction": "\\frac{{{}}}{{{}}}",
+        "row_separator": " \\\\ ",
+        "column_separator": " & ",
     }
     names: ClassVar[dict[str, tuple[str, str]]] = {
         "X": (r"\mathbf{X}", "X_{{{}}}"),
@@ -229,6 +245,11 @@ class TextPrinter(_Notation, StrPrinter):
         "derivative_factor": "({})",
         "product": " ",
         "sign_space": "",
+        "matrix": "[{}]",
+        "times": " · ",
+        "fraction": "{}/{}",
+        "row_separator": "; ",
+        "column_separator": " ",
     }
     names: ClassVar[dict[str, tuple[str, str]]] = {
         "X": ("X", "X{}"),
@@ -261,6 +282,65 @@ class TextPrinter(_Notation, StrPrinter):
         if expr.exp == 2:
             return self._factor(expr.base) + "²"
         return str(StrPrinter._print_Pow(self, expr, rational))
+
+
+def decimal(value: sp.Rational) -> str | None:
+    """A rational with a terminating decimal expansion written out (0.1, -13.45), else None."""
+    denominator = int(value.q)
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return None
+    return format(Decimal(int(value.p)) / Decimal(int(value.q)), "f")
+
+
+class ShownNumber(sp.Symbol):
+    """A number put into a formula for display: SymPy keeps `0.1·(-7)` instead of `0.7`."""
+
+    def __new__(cls, value: sp.Rational) -> ShownNumber:
+        shown: ShownNumber = super().__new__(cls, f"#{sp.Rational(value)}", real=True)
+        return shown
+
+    @property
+    def value(self) -> sp.Rational:
+        return sp.Rational(self.name[1:])
+
+
+class _ExampleNumbers(_Notation):
+    """Numbers of worked examples: decimals where they terminate, negatives in parentheses."""
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        shown = decimal(expr)
+        if shown is not None:
+            return shown
+        sign = "-" if expr < 0 else ""
+        return sign + self.glyphs["fraction"].format(abs(int(expr.p)), int(expr.q))
+
+    _print_Half = _print_Rational
+    _print_Integer = _print_Rational
+
+    def _print_ShownNumber(self, expr: ShownNumber) -> str:
+        text = self._print_Rational(expr.value)
+        return f"({text})" if expr.value < 0 else text
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        factors = list(expr.args)
+        if not all(isinstance(f, (ShownNumber, sp.Number)) for f in factors):
+            return super()._print_Mul(expr)
+        sign = ""
+        if factors[0] == -1:
+            sign, factors = "-", factors[1:]
+        shown = [self._print(f) for f in factors]
+        return sign + self.glyphs["times"].join(shown)
+
+
+class ExampleLatexPrinter(_ExampleNumbers, TextbookPrinter):
+    """LaTeX for worked examples."""
+
+
+class ExampleTextPrinter(_ExampleNumbers, TextPrinter):
+    """Terminal text for worked examples."""
 
 
 def _is_negative(term: sp.Basic) -> bool:
@@ -307,6 +387,16 @@ def latex_inline(expr: sp.Basic) -> str:
 def text(expr: sp.Basic) -> str:
     """Unicode text for one expression."""
     return str(TextPrinter().doprint(expr))
+
+
+def example_latex(expr: sp.Basic) -> str:
+    """LaTeX for numbers and matrices of a worked example (decimals, bracketed matrices)."""
+    return str(ExampleLatexPrinter().doprint(expr))
+
+
+def example_text(expr: sp.Basic) -> str:
+    """Terminal text for numbers and matrices of a worked example."""
+    return str(ExampleTextPrinter().doprint(expr))
 
 
 def relation_parts(lhs: sp.Basic, op: str, rhs: sp.Basic) -> tuple[str, str, str]:
