@@ -109,3 +109,28 @@ def test_a_bad_format_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "unknown format docx" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_a_latex_error_is_reported_with_the_lines_of_its_log(need: Need, tmp_path: Path) -> None:
+    need("latexmk", "pdflatex")
+    from derive.render import LatexError, build_pdf
+
+    broken = "\\documentclass{article}\n\\begin{document}\n\\undefinedcommand\n\\end{document}\n"
+    with pytest.raises(LatexError) as caught:
+        build_pdf(broken, tmp_path)
+    message = str(caught.value)
+    assert "Undefined control sequence" in message
+    assert "\\undefinedcommand" in message
+    assert list(tmp_path.iterdir()) == []  # the scratch folder is gone
+
+
+def test_without_latex_the_command_still_succeeds_and_names_the_packages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from derive import render
+
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    result = CliRunner().invoke(cli, ["handout", "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.html", "handout.tex"]
+    assert "install the Debian packages latexmk texlive-latex-recommended" in result.output
