@@ -15,8 +15,8 @@ import derive
 from derive.errors import InputError
 from derive.explanations import CHECKS, EXPLANATIONS, INTRODUCTION, NOTATION
 from derive.notation import Segment, fill
+from derive.numeric_route import NUMERIC_TOLERANCE
 from derive.printing import latex, latex_inline, relation_parts, relation_text, text
-from derive.routes import NUMERIC_TOLERANCE
 from derive.steps import Derivation, Relation, Step
 from derive.verify import EXPLICIT_SIZES, StepCheck
 

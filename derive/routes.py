@@ -12,7 +12,6 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
 import sympy as sp
 from sympy import MatrixExpr, Sum
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -32,25 +31,24 @@ from derive.polymatrix import PolyEvaluator, PolyMatrix
 from derive.steps import Relation
 
 Definitions = tuple[tuple[sp.Basic, sp.Basic], ...]
-NUMERIC_TOLERANCE = 1e-6
 
 
 class CheckFailed(AssertionError):
     """A relation or a shape does not hold on a route."""
 
 
-def _is_derivative(expr: sp.Basic) -> bool:
+def is_derivative(expr: sp.Basic) -> bool:
     return isinstance(expr, (sp.Derivative, MatrixDerivative))
 
 
-def _parts(node: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
+def parts(node: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
     """(function, variable) of a SymPy Derivative or a MatrixDerivative."""
     if isinstance(node, MatrixDerivative):
         return node.of, node.wrt
     return node.expr, node.variables[0]
 
 
-def _base(variable: sp.Basic) -> sp.Basic:
+def base_of(variable: sp.Basic) -> sp.Basic:
     """The symbol a variable belongs to: u for uᵢ, β for βⱼ."""
     return variable.parent if isinstance(variable, MatrixElement) else variable
 
@@ -74,7 +72,7 @@ def expand(expr: sp.Basic, definitions: Definitions, keep: sp.Basic | None = Non
     )
 
 
-def _require(condition: bool, message: str) -> None:
+def require(condition: bool, message: str) -> None:
     if not condition:
         raise CheckFailed(message)
 
@@ -94,16 +92,16 @@ class SymbolicRoute:
 
     def check(self, relation: Relation, shape: Shape) -> None:
         if relation.op == "in":
-            _require(shape_of(self.value(relation.lhs)) == shape, "declared shape does not hold")
+            require(shape_of(self.value(relation.lhs)) == shape, "declared shape does not hold")
             return
         if relation.op == "<-":
             new = self.value(relation.rhs)
-            _require(shape_of(new) == shape_of(relation.lhs), "update is not conformable")
+            require(shape_of(new) == shape_of(relation.lhs), "update is not conformable")
             if relation.means is not None:
                 self._equal(self.value(relation.means), new)
             return
         left, right = self.value(relation.lhs), self.value(relation.rhs)
-        _require(shape_of(left) == shape_of(right) == shape, "sides differ in shape")
+        require(shape_of(left) == shape_of(right) == shape, "sides differ in shape")
         self._equal(left, right)
 
     def value(self, expr: sp.Basic) -> sp.Basic:
@@ -113,15 +111,15 @@ class SymbolicRoute:
         return self._values[expr]
 
     def _evaluate(self, expr: sp.Basic) -> sp.Basic:
-        if _is_derivative(expr):
+        if is_derivative(expr):
             expr = self._derivative(expr, as_matrix=True)
         else:
-            expr = expr.replace(_is_derivative, lambda d: self._derivative(d, as_matrix=False))
+            expr = expr.replace(is_derivative, lambda d: self._derivative(d, as_matrix=False))
         return expand(expr, self.model.definitions)
 
     def _derivative(self, node: sp.Basic, as_matrix: bool) -> sp.Basic:
-        of, wrt = _parts(node)
-        function = expand(of, self.model.definitions, keep=_base(wrt))
+        of, wrt = parts(node)
+        function = expand(of, self.model.definitions, keep=base_of(wrt))
         by_entry = isinstance(wrt, MatrixElement)
         scalar = isinstance(node, sp.Derivative) and (by_entry or not as_matrix)
         if scalar and isinstance(function, MatrixExpr) and shape_of(function) == SCALAR:
@@ -131,15 +129,15 @@ class SymbolicRoute:
     @staticmethod
     def _equal(left: sp.Basic, right: sp.Basic) -> None:
         if isinstance(left, MatrixExpr) and isinstance(right, MatrixExpr):
-            _require(is_zero_matrix(left - right), "difference does not reduce to zero")
+            require(is_zero_matrix(left - right), "difference does not reduce to zero")
             return
         scalars = [
             orient(side)[0, 0] if isinstance(side, MatrixExpr) else side for side in (left, right)
         ]
-        _require(linear_sums(scalars[0] - scalars[1]) == 0, "difference does not reduce to zero")
+        require(linear_sums(scalars[0] - scalars[1]) == 0, "difference does not reduce to zero")
 
 
-class _ConcreteRoute:
+class ConcreteRoute:
     """Shared by the explicit and numeric routes: concrete sizes, unrolled sums, index loops."""
 
     name = ""
@@ -157,7 +155,7 @@ class _ConcreteRoute:
             want = tuple(int(s.xreplace(sizes)) for s in shape)
 
             def size(expr: sp.Basic, sizes: dict[sp.Symbol, int] = sizes) -> sp.Basic:
-                return _unroll(expr.xreplace(sizes))
+                return unroll(expr.xreplace(sizes))
 
             means = None if relation.means is None else size(relation.means)
             sized = Relation(size(relation.lhs), relation.op, size(relation.rhs), means)
@@ -179,7 +177,7 @@ class _ConcreteRoute:
 
     def at(self, point: dict[sp.Symbol, int]) -> Callable[[sp.Basic], sp.Basic]:
         """How expressions are prepared for one value of the free indices."""
-        return _at(point)
+        return at_point(point)
 
     def check_at(
         self,
@@ -193,12 +191,12 @@ class _ConcreteRoute:
 
         if relation.op == "in":
             got = self.shape(value(relation.lhs))
-            _require(got == want, f"declared {_shape_text(want)}, found {_shape_text(got)}")
+            require(got == want, f"declared {_shape_text(want)}, found {_shape_text(got)}")
             return
         if relation.op == "<-":
             new = value(relation.rhs)
             old = value(relation.lhs)
-            _require(self.shape(new) == self.shape(old), "update is not conformable")
+            require(self.shape(new) == self.shape(old), "update is not conformable")
             if relation.means is not None:
                 self.equal(value(relation.means), new)
             else:
@@ -207,7 +205,7 @@ class _ConcreteRoute:
         left, right = value(relation.lhs), value(relation.rhs)
         sides = (self.shape(left), self.shape(right))
         found = " and ".join(_shape_text(side) for side in sides)
-        _require(sides == (want, want), f"claimed {_shape_text(want)}, sides are {found}")
+        require(sides == (want, want), f"claimed {_shape_text(want)}, sides are {found}")
         self.equal(left, right)
 
     def value(self, expr: sp.Basic, definitions: Definitions) -> Any:
@@ -223,7 +221,7 @@ class _ConcreteRoute:
         """Only the numeric route can see that an update lowers the cost."""
 
 
-def _at(point: dict[sp.Symbol, int]) -> Callable[[sp.Basic], sp.Basic]:
+def at_point(point: dict[sp.Symbol, int]) -> Callable[[sp.Basic], sp.Basic]:
     """Substitution of concrete index values."""
 
     def substitute_indices(expr: sp.Basic) -> sp.Basic:
@@ -232,7 +230,7 @@ def _at(point: dict[sp.Symbol, int]) -> Callable[[sp.Basic], sp.Basic]:
     return substitute_indices
 
 
-def _unroll(expr: sp.Basic) -> sp.Basic:
+def unroll(expr: sp.Basic) -> sp.Basic:
     """Write sums with concrete limits out as additions, leaving derivative nodes untouched."""
 
     def unroll(total: Sum) -> sp.Basic:
@@ -244,7 +242,7 @@ def _unroll(expr: sp.Basic) -> sp.Basic:
     return expr.replace(lambda e: isinstance(e, Sum), unroll)
 
 
-def _layout(
+def layout(
     function: Any, variable_shape: tuple[int, int], entry: Callable[[int, int, int, int], Any]
 ) -> list[list[Any]]:
     """Arrange ∂fᵣ/∂vₛ in the layout of `derivative_shape` (entry(fr, fc, vr, vc))."""
@@ -259,7 +257,7 @@ def _layout(
     raise CheckFailed(f"no derivative layout for {f_rows}×{f_cols} by {v_rows}×{v_cols}")
 
 
-class ExplicitRoute(_ConcreteRoute):
+class ExplicitRoute(ConcreteRoute):
     """Explicit matrices of exact polynomials at concrete sizes, differentiated entry by entry."""
 
     name = "explicit"
@@ -280,135 +278,5 @@ class ExplicitRoute(_ConcreteRoute):
         return self.evaluator.evaluate(expr)
 
     def equal(self, left: PolyMatrix, right: PolyMatrix) -> None:
-        _require(left.shape == right.shape, f"shapes {left.shape} and {right.shape} differ")
-        _require(left == right, "explicit matrices differ")
-
-
-class NumericRoute(_ConcreteRoute):
-    """Lambdified NumPy functions on random data; derivatives by central differences."""
-
-    name = "numeric"
-    eta = 0.01  # small enough for a descent step on standard-normal data of these sizes
-
-    def __init__(
-        self, model: Model, sizes: tuple[tuple[int, int], ...], seed: int = 20261124
-    ) -> None:
-        super().__init__(model, sizes)
-        self.seed = seed
-        self.data: dict[str, Any] = {}
-        self.inputs: tuple[sp.Basic, ...] = ()
-        self._functions: dict[tuple[tuple[sp.Basic, ...], sp.Basic], Callable[..., Any]] = {}
-
-    def begin(self, m: int, n: int) -> None:
-        rng = np.random.default_rng([self.seed, m, n])
-        X, y = rng.standard_normal((m, n)), rng.standard_normal((m, 1))
-        alpha, beta = rng.standard_normal(), rng.standard_normal((1, n))
-        M, sizes = self.model, self.model.sizes(m, n)
-        symbols = (M.X, M.y, M.alpha, M.beta, M.eta, M.u, M.i, M.j)
-        self.inputs = tuple(s.xreplace(sizes) for s in symbols)
-        self.data = {
-            "X": X,
-            "y": y,
-            "alpha": np.float64(alpha),
-            "beta": beta,
-            "eta": np.float64(self.eta),
-            "u": y - alpha - X @ beta.T,
-            "i": 0,
-            "j": 0,
-        }
-
-    def at(self, point: dict[sp.Symbol, int]) -> Callable[[sp.Basic], sp.Basic]:
-        """Indices stay symbols in the lambdified functions; their values are arguments."""
-        self.data = {**self.data, **{str(index): value for index, value in point.items()}}
-        return _at({})
-
-    def _function(self, expr: sp.Basic, extra: tuple[sp.Basic, ...] = ()) -> Callable[..., Any]:
-        key = (self.inputs + extra, expr)
-        if key not in self._functions:
-            self._functions[key] = sp.lambdify(
-                self.inputs + extra, expr, modules="numpy", docstring_limit=0
-            )
-        return self._functions[key]
-
-    def _call(
-        self, function: Callable[..., Any], data: dict[str, Any], extra: tuple[Any, ...] = ()
-    ) -> np.ndarray:
-        names = ("X", "y", "alpha", "beta", "eta", "u", "i", "j")
-        return np.atleast_2d(np.asarray(function(*(data[k] for k in names), *extra), dtype=float))
-
-    def value(self, expr: sp.Basic, definitions: Definitions) -> np.ndarray:
-        if _is_derivative(expr):
-            return self._derivative(expr, definitions)
-        placeholders: dict[sp.Basic, Any] = {}
-
-        def hold(node: sp.Basic) -> sp.Basic:
-            result = self._derivative(node, definitions)
-            if isinstance(node, sp.Derivative):
-                _require(result.shape == (1, 1), "a scalar derivative came out as a matrix")
-                symbol: sp.Basic = sp.Dummy("d")
-                placeholders[symbol] = result[0, 0]
-            else:
-                symbol = sp.MatrixSymbol(f"d{len(placeholders)}", *result.shape)
-                placeholders[symbol] = result
-            return symbol
-
-        held = expr.replace(_is_derivative, hold)
-        concrete = _unroll(substitute(held, definitions))
-        function = self._function(concrete, tuple(placeholders))
-        return self._call(function, self.data, tuple(placeholders.values()))
-
-    def _derivative(self, node: sp.Basic, definitions: Definitions) -> np.ndarray:
-        of, wrt = _parts(node)
-        function = self._function(_unroll(substitute(of, definitions, keep=_base(wrt))))
-        at = self._call(function, self.data)
-        entries = self._entries(wrt)
-
-        def difference(fr: int, fc: int, vr: int, vc: int) -> float:
-            name, where = entries[vr][vc]
-            return float(self._central(function, name, where)[fr, fc])
-
-        return np.array(_layout(at, (len(entries), len(entries[0])), difference), dtype=float)
-
-    def _entries(self, variable: sp.Basic) -> list[list[tuple[str, tuple[int, ...]]]]:
-        """Which input array and which entry each entry of the variable is."""
-        if isinstance(variable, MatrixElement):
-            row, column = (int(self._index(k)) for k in (variable.i, variable.j))
-            return [[(variable.parent.name, (row, column))]]
-        if isinstance(variable, sp.MatrixSymbol):
-            rows, cols = (int(s) for s in variable.shape)
-            return [[(variable.name, (r, c)) for c in range(cols)] for r in range(rows)]
-        return [[(variable.name, ())]]
-
-    def _index(self, index: sp.Basic) -> int:
-        """A matrix index: a number, or the current value of the index i or j."""
-        return int(self.data[str(index)]) if isinstance(index, sp.Symbol) else int(index)
-
-    def _central(
-        self, function: Callable[..., Any], name: str, where: tuple[int, ...]
-    ) -> np.ndarray:
-        x = np.asarray(self.data[name], dtype=float)
-        step = 1e-6 * max(1.0, abs(float(x[where])))
-        values = []
-        for sign in (1, -1):
-            moved = x.copy()
-            moved[where] += sign * step
-            values.append(self._call(function, {**self.data, name: moved}))
-        difference: np.ndarray = (values[0] - values[1]) / (2 * step)
-        return difference
-
-    def equal(self, left: np.ndarray, right: np.ndarray) -> None:
-        _require(left.shape == right.shape, f"shapes {left.shape} and {right.shape} differ")
-        scale = max(float(np.max(np.abs(left))), float(np.max(np.abs(right))), 1e-12)
-        error = float(np.max(np.abs(left - right))) / scale
-        _require(error < NUMERIC_TOLERANCE, f"relative error {error:.2e} at random data")
-
-    def descends(self, parameter: sp.Basic, new: np.ndarray, definitions: Definitions) -> None:
-        cost = self._function(_unroll(substitute(self.model.J, definitions)))
-        name = getattr(parameter, "name", "")
-        moved = new.reshape(()) if name == "alpha" else new
-        before = float(self._call(cost, self.data)[0, 0])
-        after = float(self._call(cost, {**self.data, name: moved})[0, 0])
-        _require(
-            after < before,
-            f"a step of η = {self.eta} raised the cost from {before:.6g} to {after:.6g}",
-        )
+        require(left.shape == right.shape, f"shapes {left.shape} and {right.shape} differ")
+        require(left == right, "explicit matrices differ")

@@ -20,7 +20,8 @@ from typing import Protocol
 
 from derive.matcalc import Shape
 from derive.model import Model
-from derive.routes import ExplicitRoute, NumericRoute, SymbolicRoute
+from derive.numeric_route import NumericRoute
+from derive.routes import ExplicitRoute, SymbolicRoute
 from derive.steps import Derivation, Relation, Step
 
 ROUTES = ("symbolic", "explicit", "numeric")
