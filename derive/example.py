@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from derive.printing import ShownNumber
+from derive.numbers import ShownNumber
 from derive.steps import Derivation
 
 

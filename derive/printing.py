@@ -4,13 +4,12 @@ Sits between the mathematics (steps) and the presentation (render, cli): the onl
 where expressions become text. One set of notation rules — bold vectors, a bold ones
 vector, transposes as ⊤, the coefficient first (-\frac{2}{m}, never (-1) 2 \frac{1}{m}),
 no `+ -`, terms in reading order (y − ŷ), sums from 1 to m, derivatives as ∂-fractions —
-drives two printers that differ only in their symbols (`_Notation.glyphs`).
+drives two printers that differ only in their symbols (`Notation.glyphs`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy as sp
@@ -31,7 +30,7 @@ _INDEX_NAMES = {"m": ("i", "l"), "n": ("k", "p")}
 _BIG_FACTORS = (sp.Sum, sp.Derivative, MatrixExpr, MatrixElement)
 
 
-class _Notation:
+class Notation:
     """The notation rules; subclasses supply `glyphs` (formats) and `names` (symbols)."""
 
     glyphs: ClassVar[dict[str, str]]
@@ -178,7 +177,7 @@ class _Notation:
         return self._print(coefficient)
 
 
-class TextbookPrinter(_Notation, LatexPrinter):
+class TextbookPrinter(Notation, LatexPrinter):
     """LaTeX in the notation of a linear-algebra textbook."""
 
     printmethod = "_derive_latex"
@@ -231,7 +230,7 @@ _GREEK = {"alpha": "α", "beta": "β", "eta": "η"}
 _SUBSCRIPTS = dict(zip("0123456789ijklmnpr", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₘₙₚᵣ", strict=True))
 
 
-class TextPrinter(_Notation, StrPrinter):
+class TextPrinter(Notation, StrPrinter):
     """Unicode text for terminals: ŷ = α𝟏 + Xβᵀ, ∂J/∂α = -(2/m) 𝟏ᵀu."""
 
     glyphs: ClassVar[dict[str, str]] = {
@@ -284,65 +283,6 @@ class TextPrinter(_Notation, StrPrinter):
         return str(StrPrinter._print_Pow(self, expr, rational))
 
 
-def decimal(value: sp.Rational) -> str | None:
-    """A rational with a terminating decimal expansion written out (0.1, -13.45), else None."""
-    denominator = int(value.q)
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    if denominator != 1:
-        return None
-    return format(Decimal(int(value.p)) / Decimal(int(value.q)), "f")
-
-
-class ShownNumber(sp.Symbol):
-    """A number put into a formula for display: SymPy keeps `0.1·(-7)` instead of `0.7`."""
-
-    def __new__(cls, value: sp.Rational) -> ShownNumber:
-        shown: ShownNumber = super().__new__(cls, f"#{sp.Rational(value)}", real=True)
-        return shown
-
-    @property
-    def value(self) -> sp.Rational:
-        return sp.Rational(self.name[1:])
-
-
-class _ExampleNumbers(_Notation):
-    """Numbers of worked examples: decimals where they terminate, negatives in parentheses."""
-
-    def _print_Rational(self, expr: sp.Rational) -> str:
-        shown = decimal(expr)
-        if shown is not None:
-            return shown
-        sign = "-" if expr < 0 else ""
-        return sign + self.glyphs["fraction"].format(abs(int(expr.p)), int(expr.q))
-
-    _print_Half = _print_Rational
-    _print_Integer = _print_Rational
-
-    def _print_ShownNumber(self, expr: ShownNumber) -> str:
-        text = self._print_Rational(expr.value)
-        return f"({text})" if expr.value < 0 else text
-
-    def _print_Mul(self, expr: sp.Mul) -> str:
-        factors = list(expr.args)
-        if not all(isinstance(f, (ShownNumber, sp.Number)) for f in factors):
-            return super()._print_Mul(expr)
-        sign = ""
-        if factors[0] == -1:
-            sign, factors = "-", factors[1:]
-        shown = [self._print(f) for f in factors]
-        return sign + self.glyphs["times"].join(shown)
-
-
-class ExampleLatexPrinter(_ExampleNumbers, TextbookPrinter):
-    """LaTeX for worked examples."""
-
-
-class ExampleTextPrinter(_ExampleNumbers, TextPrinter):
-    """Terminal text for worked examples."""
-
-
 def _is_negative(term: sp.Basic) -> bool:
     """A term printed with a leading minus: a negative number or coefficient in front."""
     if isinstance(term, sp.MatMul):
@@ -387,16 +327,6 @@ def latex_inline(expr: sp.Basic) -> str:
 def text(expr: sp.Basic) -> str:
     """Unicode text for one expression."""
     return str(TextPrinter().doprint(expr))
-
-
-def example_latex(expr: sp.Basic) -> str:
-    """LaTeX for numbers and matrices of a worked example (decimals, bracketed matrices)."""
-    return str(ExampleLatexPrinter().doprint(expr))
-
-
-def example_text(expr: sp.Basic) -> str:
-    """Terminal text for numbers and matrices of a worked example."""
-    return str(ExampleTextPrinter().doprint(expr))
 
 
 def relation_parts(lhs: sp.Basic, op: str, rhs: sp.Basic) -> tuple[str, str, str]:
