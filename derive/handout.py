@@ -38,7 +38,7 @@ class Formula:
         return f"{self.lhs} {self.op} {self.rhs}"
 
 
-def _formula(relation: Relation) -> Formula:
+def formula(relation: Relation) -> Formula:
     r = relation
     return Formula(*relation_parts(r.lhs, r.op, r.rhs), relation_text(r.lhs, r.op, r.rhs))
 
@@ -64,7 +64,7 @@ class StepView:
 
     @property
     def verified(self) -> bool:
-        return all(passed for _route, passed in self.checks)
+        return bool(self.checks) and all(passed for _route, passed in self.checks)
 
 
 @dataclass(frozen=True)
@@ -99,13 +99,11 @@ def build_handout(
     declared = [derivation[key].relations[0] for key in ("inputs", "targets", "bias", "weights")]
     return Handout(
         title=DEFAULT_TITLE if title is None else title,
-        cost=_formula(cost),
+        cost=formula(cost),
         introduction=prose(INTRODUCTION),
         notation=prose(NOTATION),
         symbols=tuple((latex(r.lhs), _shape_latex(r.shape)) for r in declared),
-        steps=tuple(
-            _view(step, check, prose) for step, check in zip(derivation, checks, strict=True)
-        ),
+        steps=step_views(derivation, checks),
         checks=tuple((route, prose(_facts(sentence))) for route, sentence in CHECKS.items()),
         scale=model.scale.value,
         generator=f"derive {derive.__version__}",
@@ -126,18 +124,33 @@ def check_title(title: str) -> None:
             raise InputError(f"the title contains a control character ({code}) at {position + 1}")
 
 
-def _view(step: Step, check: StepCheck, prose: Callable[[str], tuple[Segment, ...]]) -> StepView:
+def step_views(
+    derivation: Derivation, checks: Sequence[StepCheck] | None = None
+) -> tuple[StepView, ...]:
+    """The steps as the templates show them; without checks, no check line."""
+    model = derivation.model
+
+    def prose(template: str) -> tuple[Segment, ...]:
+        return tuple(fill(template, model, latex_inline))
+
+    found = list(checks) if checks is not None else [None] * len(derivation)
+    return tuple(_view(step, check, prose) for step, check in zip(derivation, found, strict=True))
+
+
+def _view(
+    step: Step, check: StepCheck | None, prose: Callable[[str], tuple[Segment, ...]]
+) -> StepView:
     return StepView(
         number=step.number,
         key=step.key,
         heading=prose(step.heading),
         title=step.title,
         explanation=prose(EXPLANATIONS[step.key]),
-        formulas=tuple(_formula(r) for r in step.relations),
+        formulas=tuple(formula(r) for r in step.relations),
         shape=_shape_latex(step.shape),
         shape_text="×".join(text(size) for size in step.shape),
         note=() if step.note_template is None else prose(step.note_template),
-        checks=tuple((result.route, result.passed) for result in check.results),
+        checks=() if check is None else tuple((r.route, r.passed) for r in check.results),
     )
 
 

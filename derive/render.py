@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,9 @@ from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
 from derive.errors import DeriveError, InputError
-from derive.handout import Handout, build_handout, check_title
+from derive.handout import Handout, build_handout, check_title, formula, step_views
+from derive.steps import Derivation, derivation
+from derive.verify import StepCheck, check_derivation
 
 FORMATS = ("html", "tex", "pdf")
 PDF_PACKAGES = "latexmk texlive-latex-recommended lmodern"
@@ -148,6 +150,20 @@ def render_html(handout: Handout) -> str:
     return html_environment().get_template("handout.html.j2").render(h=handout)
 
 
+def derivation_html(derivation: Derivation, checks: Sequence[StepCheck] | None = None) -> str:
+    """The derivation as an HTML fragment, for Jupyter (Derivation._repr_html_)."""
+    cost = derivation["cost"].relations[0]
+    return (
+        html_environment()
+        .get_template("notebook.html.j2")
+        .render(
+            steps=step_views(derivation, checks),
+            cost=formula(cost),
+            verified=None if checks is None else all(check.passed for check in checks),
+        )
+    )
+
+
 def render_tex(handout: Handout) -> str:
     return tex_environment().get_template("handout.tex.j2").render(h=handout)
 
@@ -197,9 +213,6 @@ def write_handouts(
     scale: str = "1/m",
 ) -> tuple[Handout, Written]:
     """Derive, check, and write the handouts: the whole main job in one call."""
-    from derive.steps import derivation
-    from derive.verify import check_derivation
-
     wanted = tuple(formats)
     unknown = sorted(set(wanted) - set(FORMATS))
     if unknown:

@@ -18,7 +18,7 @@ from sympy.matrices.expressions.sets import MatrixSet
 from derive.matcalc import MatrixDerivative, Shape, matrix_derivative, orient, shape_of
 from derive.model import Model, Scale, build_model
 from derive.notation import fill_text
-from derive.printing import text
+from derive.printing import latex, relation_parts, text
 
 OPERATORS = ("=", "<-", "in")
 
@@ -70,6 +70,14 @@ class Step:
     note_template: str | None = None
     shape_note: str | None = None
 
+    def _repr_latex_(self) -> str:
+        """The step's relations, aligned, for Jupyter and other LaTeX-aware displays."""
+        rows = [
+            " & ".join(relation_parts(r.lhs, r.op, r.rhs)[:2]) + " " + latex(r.rhs)
+            for r in self.relations
+        ]
+        return "$$\\begin{aligned} " + " \\\\ ".join(rows) + " \\end{aligned}$$"
+
 
 @dataclass(frozen=True)
 class Derivation:
@@ -83,6 +91,12 @@ class Derivation:
 
     def __len__(self) -> int:
         return len(self.steps)
+
+    def _repr_html_(self) -> str:
+        """The steps with their explanations and formulas, for Jupyter."""
+        from derive.render import derivation_html  # rendering sits downstream of the steps
+
+        return derivation_html(self)
 
     def __getitem__(self, key: int | str) -> Step:
         """A step by its number (1-19) or by its key."""

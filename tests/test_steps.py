@@ -131,3 +131,16 @@ def test_update_steps_are_checked_against_the_rule_of_step_7(mean: Derivation) -
     rules = {r.lhs: r.rhs for r in mean["update-rule"].relations}
     assert mean["update-alpha"].relations[0].means == rules[mean.model.alpha]
     assert mean["update-beta"].relations[0].means == rules[mean.model.beta]
+
+
+def test_a_step_shows_itself_in_jupyter_as_aligned_latex(mean: Derivation) -> None:
+    shown = mean["gradient-beta"]._repr_latex_()
+    assert shown.startswith("$$\\begin{aligned}")
+    assert r"- \frac{2}{m} \mathbf{u}^{\top} \mathbf{X}" in shown
+
+
+def test_the_derivation_shows_itself_in_jupyter_as_html(mean: Derivation) -> None:
+    shown = mean._repr_html_()
+    assert shown.count('<section class="step"') == 19
+    assert "<math" in shown
+    assert "Checked:" not in shown  # nothing was checked yet
