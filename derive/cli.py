@@ -107,7 +107,7 @@ def steps(as_json: bool, scale: str) -> None:
     "formats",
     default="html,tex,pdf",
     show_default=True,
-    help="Comma-separated list of html, tex, pdf.",
+    help="Comma-separated list of html, tex, pdf, ipynb.",
 )
 @click.option("--title", default=None, help="Title of the handout (plain text).")
 @scale_option

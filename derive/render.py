@@ -24,10 +24,13 @@ from markupsafe import Markup, escape
 
 from derive.errors import DeriveError, InputError
 from derive.handout import Handout, build_handout, check_title, formula, step_views
+from derive.notebook import build_notebook
 from derive.steps import Derivation, derivation
 from derive.verify import StepCheck, check_derivation
 
-FORMATS = ("html", "tex", "pdf")
+FORMATS = ("html", "tex", "pdf", "ipynb")
+DEFAULT_FORMATS = ("html", "tex", "pdf")
+CHOICES = ", ".join(FORMATS)
 PDF_PACKAGES = "latexmk texlive-latex-recommended lmodern"
 # Fixed date for TeX (\today and the PDF's dates) so that the same input gives the same bytes.
 SOURCE_DATE_EPOCH = "1700000000"
@@ -174,7 +177,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
     unknown = sorted(set(names) - set(FORMATS))
     if unknown or not names:
         raise InputError(
-            f"unknown format {', '.join(unknown) or repr(text)}: choose from html, tex, pdf"
+            f"unknown format {', '.join(unknown) or repr(text)}: choose from {CHOICES}"
         )
     return tuple(name for name in FORMATS if name in names)
 
@@ -200,6 +203,8 @@ def write_handout(handout: Handout, out: Path, formats: Iterable[str]) -> Writte
         contents["handout.html"] = render_html(handout).encode("utf-8")
     if "tex" in wanted:
         contents["handout.tex"] = tex.encode("utf-8")
+    if "ipynb" in wanted:
+        contents["handout.ipynb"] = build_notebook(handout).encode("utf-8")
     skipped = latex_tools() if "pdf" in wanted else None
     if "pdf" in wanted and skipped is None:
         contents["handout.pdf"] = build_pdf(tex, out)
@@ -208,7 +213,7 @@ def write_handout(handout: Handout, out: Path, formats: Iterable[str]) -> Writte
 
 def write_handouts(
     out: Path | str = "output",
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = DEFAULT_FORMATS,
     title: str | None = None,
     scale: str = "1/m",
 ) -> tuple[Handout, Written]:
@@ -216,7 +221,7 @@ def write_handouts(
     wanted = tuple(formats)
     unknown = sorted(set(wanted) - set(FORMATS))
     if unknown:
-        raise InputError(f"unknown format {', '.join(unknown)}: choose from html, tex, pdf")
+        raise InputError(f"unknown format {', '.join(unknown)}: choose from {CHOICES}")
     if title is not None:
         check_title(title)
     result = derivation(scale)
