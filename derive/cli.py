@@ -125,6 +125,27 @@ def handout(out: Path, formats: str, title: str | None, scale: str) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder to write slides.html into.",
+)
+@click.option("--title", default=None, help="Title of the first slide (plain text).")
+@scale_option
+def slides(out: Path, title: str | None, scale: str) -> None:
+    """Write slides.html: one slide per step, for presenting in a browser."""
+    from derive.render import write_slides
+
+    document, path = write_slides(out, title, scale)
+    click.echo(f"wrote {path}")
+    if not document.verified:
+        click.echo("some steps failed their checks; the slides mark them", err=True)
+        sys.exit(1)
+
+
 def steps_json(result: Derivation, checks: Sequence[StepCheck]) -> list[dict[str, Any]]:
     """One JSON object per step: number, key, title, latex, shape, checks and details."""
     from derive.printing import relation_latex, relation_text, shape_text

@@ -153,6 +153,25 @@ def render_html(handout: Handout) -> str:
     return html_environment().get_template("handout.html.j2").render(h=handout)
 
 
+def render_slides(handout: Handout) -> str:
+    """The slides: one self-contained page, a scrolling document until its script runs."""
+    return html_environment().get_template("slides.html.j2").render(h=handout)
+
+
+def write_slides(
+    out: Path | str = "output", title: str | None = None, scale: str = "1/m"
+) -> tuple[Handout, Path]:
+    """Derive, check, and write `out/slides.html`."""
+    if title is not None:
+        check_title(title)
+    result = derivation(scale)
+    document = build_handout(result, check_derivation(result), title)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    (path,) = replace_files(folder, {"slides.html": render_slides(document).encode("utf-8")})
+    return document, path
+
+
 def derivation_html(derivation: Derivation, checks: Sequence[StepCheck] | None = None) -> str:
     """The derivation as an HTML fragment, for Jupyter (Derivation._repr_html_)."""
     cost = derivation["cost"].relations[0]

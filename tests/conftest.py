@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 # As the CLI does: a larger SymPy cache, set before SymPy is first imported.
 os.environ.setdefault("SYMPY_CACHE_SIZE", "20000")
@@ -55,3 +57,26 @@ def artifacts() -> Path:
 def need() -> object:
     """`need("latexmk", "pdftotext")`: the tools a test cannot run without."""
     return require_tool
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless Chromium on a closed network: no background connections of its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(need: Callable[..., None]) -> Iterator[Any]:
+    need("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
