@@ -11,21 +11,29 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from derive.steps import Derivation
-    from derive.verify import StepCheck
+    pass
 
 from derive.errors import DeriveError, InputError
+from derive.i18n import LANGUAGES, gettext, language
 
 SCALES = ("1/m", "1/(2m)")
 # SymPy sizes its expression caches when it is first imported; the checks revisit the
 # same subexpressions often enough that a larger cache halves their time.
 SYMPY_CACHE_SIZE = "20000"
 
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the prose.",
+)
 
 scale_option = click.option(
     "--scale",
@@ -79,17 +87,20 @@ def cli(ctx: click.Context) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of text.")
 @scale_option
-def steps(as_json: bool, scale: str) -> None:
+@lang_option
+def steps(as_json: bool, scale: str, lang: str) -> None:
     """The 19 steps with their formulas, shapes and check results."""
     from derive.steps import derivation
+    from derive.terminal import steps_json, steps_text
     from derive.verify import check_derivation
 
-    result = derivation(scale)
-    checks = check_derivation(result)
-    if as_json:
-        click.echo(json.dumps(steps_json(result, checks), ensure_ascii=False, indent=2))
-    else:
-        click.echo(steps_text(result, checks))
+    with language(lang):
+        result = derivation(scale)
+        checks = check_derivation(result)
+        if as_json:
+            click.echo(json.dumps(steps_json(result, checks), ensure_ascii=False, indent=2))
+        else:
+            click.echo(steps_text(result, checks))
     if not all(check.passed for check in checks):
         sys.exit(1)
 
@@ -111,18 +122,20 @@ def steps(as_json: bool, scale: str) -> None:
 )
 @click.option("--title", default=None, help="Title of the handout (plain text).")
 @scale_option
-def handout(out: Path, formats: str, title: str | None, scale: str) -> None:
+@lang_option
+def handout(out: Path, formats: str, title: str | None, scale: str, lang: str) -> None:
     """Write the printable handouts: HTML (offline, MathML), LaTeX and PDF."""
     from derive.render import parse_formats, write_handouts
 
-    document, written = write_handouts(out, parse_formats(formats), title, scale)
-    for path in written.paths:
-        click.echo(f"wrote {path}")
-    if written.skipped:
-        click.echo(written.skipped, err=True)
-    if not document.verified:
-        click.echo("some steps failed their checks; the handout marks them", err=True)
-        sys.exit(1)
+    document, written = write_handouts(out, parse_formats(formats), title, scale, lang)
+    with language(lang):
+        for path in written.paths:
+            click.echo(gettext("wrote {path}").format(path=path))
+        if written.skipped:
+            click.echo(written.skipped, err=True)
+        if not document.verified:
+            click.echo(gettext("some steps failed their checks; the handout marks them"), err=True)
+            sys.exit(1)
 
 
 @cli.command()
@@ -135,70 +148,17 @@ def handout(out: Path, formats: str, title: str | None, scale: str) -> None:
 )
 @click.option("--title", default=None, help="Title of the first slide (plain text).")
 @scale_option
-def slides(out: Path, title: str | None, scale: str) -> None:
+@lang_option
+def slides(out: Path, title: str | None, scale: str, lang: str) -> None:
     """Write slides.html: one slide per step, for presenting in a browser."""
     from derive.render import write_slides
 
-    document, path = write_slides(out, title, scale)
-    click.echo(f"wrote {path}")
-    if not document.verified:
-        click.echo("some steps failed their checks; the slides mark them", err=True)
-        sys.exit(1)
-
-
-def steps_json(result: Derivation, checks: Sequence[StepCheck]) -> list[dict[str, Any]]:
-    """One JSON object per step: number, key, title, latex, shape, checks and details."""
-    from derive.printing import relation_latex, relation_text, shape_text
-
-    records = []
-    for step, check in zip(result, checks, strict=True):
-        relations = [
-            {
-                "latex": relation_latex(r.lhs, r.op, r.rhs),
-                "text": relation_text(r.lhs, r.op, r.rhs),
-                "shape": list(shape_text(r.shape)),
-            }
-            for r in step.relations
-        ]
-        records.append(
-            {
-                "number": step.number,
-                "key": step.key,
-                "title": step.title,
-                "latex": relations[0]["latex"],
-                "shape": list(shape_text(step.shape)),
-                "checks": check.checks,
-                "relations": relations,
-                "source_shape": list(shape_text(step.source_shape)),
-                "shape_note": step.shape_note,
-                "failures": {r.route: r.detail for r in check.results if not r.passed},
-            }
-        )
-    return records
-
-
-def steps_text(result: Derivation, checks: Sequence[StepCheck]) -> str:
-    """The steps for a terminal: title and shape, the relations, the checks."""
-    from derive.printing import relation_text, shape_text
-
-    scale = result.model.scale.value
-    lines = [f"Gradient of J = {scale} · Σ (yᵢ − ŷᵢ)², step by step", ""]
-    for step, check in zip(result, checks, strict=True):
-        lines.append(f"{step.number:>2}. {step.title}   [{_shape(shape_text(step.shape))}]")
-        lines.extend(f"      {relation_text(r.lhs, r.op, r.rhs)}" for r in step.relations)
-        if step.shape_note:
-            lines.append(f"      note: {step.shape_note}")
-        marks = "  ".join(f"{'✓' if r.passed else '✗'} {r.route}" for r in check.results)
-        lines.append(f"      checks: {marks}")
-        lines.extend(f"      {r.route} failed: {r.detail}" for r in check.results if not r.passed)
-        lines.append("")
-    passed = sum(check.passed for check in checks)
-    lines.append(f"{passed} of {len(checks)} steps pass all checks.")
-    return "\n".join(lines)
-
-
-def _shape(shape: tuple[str, str]) -> str:
-    return "scalar" if shape == ("1", "1") else f"{shape[0]}×{shape[1]}"
+    document, path = write_slides(out, title, scale, lang)
+    with language(lang):
+        click.echo(gettext("wrote {path}").format(path=path))
+        if not document.verified:
+            click.echo(gettext("some steps failed their checks; the slides mark them"), err=True)
+            sys.exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 import derive
 from derive.errors import InputError
 from derive.explanations import CHECKS, EXPLANATIONS, INTRODUCTION, NOTATION
+from derive.i18n import N_, current, gettext
+from derive.model import Model
 from derive.notation import Segment, fill
 from derive.numeric_route import NUMERIC_TOLERANCE
 from derive.printing import latex, latex_inline, relation_parts, relation_text, text
 from derive.steps import Derivation, Relation, Step
 from derive.verify import EXPLICIT_SIZES, StepCheck
 
-DEFAULT_TITLE = "The gradient of the mean squared error, step by step"
+DEFAULT_TITLE = N_("The gradient of the mean squared error, step by step")
 MAX_TITLE = 200
 
 
@@ -80,6 +82,7 @@ class Handout:
     checks: tuple[tuple[str, tuple[Segment, ...]], ...]
     scale: str
     generator: str
+    lang: str
 
     @property
     def verified(self) -> bool:
@@ -92,21 +95,23 @@ def build_handout(
     """Assemble the handout of a checked derivation."""
     model = derivation.model
 
-    def prose(template: str) -> tuple[Segment, ...]:
-        return tuple(fill(template, model, latex_inline))
-
+    prose = _prose(model)
     cost = derivation["cost"].relations[0]
     declared = [derivation[key].relations[0] for key in ("inputs", "targets", "bias", "weights")]
     return Handout(
-        title=DEFAULT_TITLE if title is None else title,
+        title=gettext(DEFAULT_TITLE) if title is None else title,
         cost=formula(cost),
         introduction=prose(INTRODUCTION),
         notation=prose(NOTATION),
         symbols=tuple((latex(r.lhs), _shape_latex(r.shape)) for r in declared),
         steps=step_views(derivation, checks),
-        checks=tuple((route, prose(_facts(sentence))) for route, sentence in CHECKS.items()),
+        checks=tuple(
+            (route, tuple(fill(_facts(gettext(sentence)), model, latex_inline)))
+            for route, sentence in CHECKS.items()
+        ),
         scale=model.scale.value,
         generator=f"derive {derive.__version__}",
+        lang=current(),
     )
 
 
@@ -128,13 +133,18 @@ def step_views(
     derivation: Derivation, checks: Sequence[StepCheck] | None = None
 ) -> tuple[StepView, ...]:
     """The steps as the templates show them; without checks, no check line."""
-    model = derivation.model
-
-    def prose(template: str) -> tuple[Segment, ...]:
-        return tuple(fill(template, model, latex_inline))
-
+    prose = _prose(derivation.model)
     found = list(checks) if checks is not None else [None] * len(derivation)
     return tuple(_view(step, check, prose) for step, check in zip(derivation, found, strict=True))
+
+
+def _prose(model: Model) -> Callable[[str], tuple[Segment, ...]]:
+    """Prose in the current language, with the model's symbols as LaTeX segments."""
+
+    def prose(template: str) -> tuple[Segment, ...]:
+        return tuple(fill(gettext(template), model, latex_inline))
+
+    return prose
 
 
 def _view(

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from derive.errors import DeriveError, InputError
 from derive.handout import Handout, build_handout, check_title, formula, step_views
+from derive.i18n import gettext, language, ngettext
 from derive.notebook import build_notebook
 from derive.steps import Derivation, derivation
 from derive.verify import StepCheck, check_derivation
@@ -31,7 +32,13 @@ from derive.verify import StepCheck, check_derivation
 FORMATS = ("html", "tex", "pdf", "ipynb")
 DEFAULT_FORMATS = ("html", "tex", "pdf")
 CHOICES = ", ".join(FORMATS)
-PDF_PACKAGES = "latexmk texlive-latex-recommended lmodern"
+PDF_PACKAGES = {
+    "en": "latexmk texlive-latex-recommended lmodern",
+    "zh": "latexmk texlive-xetex texlive-lang-chinese fonts-noto-cjk",
+}
+# The engine and what it needs on PATH or in the TeX tree, by language.
+ENGINES = {"en": "pdflatex", "zh": "xelatex"}
+TEX_FILES = {"en": ("lmodern.sty",), "zh": ("ctexart.cls",)}
 # Fixed date for TeX (\today and the PDF's dates) so that the same input gives the same bytes.
 SOURCE_DATE_EPOCH = "1700000000"
 LATEX_TIMEOUT_SECONDS = 120
@@ -75,6 +82,7 @@ def html_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["mathml"] = mathml
+    _install_gettext(env)
     return env
 
 
@@ -143,7 +151,14 @@ def tex_environment() -> jinja2.Environment:
     )
     env.filters["math"] = tex_math
     env.filters["ready"] = tex_math  # the output of a macro whose parts were escaped inside it
+    _install_gettext(env)
     return env
+
+
+def _install_gettext(env: jinja2.Environment) -> None:
+    """`_("...")` in templates: the current language's catalog (see i18n.py)."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
 # --- documents ----------------------------------------------------------------------
@@ -159,16 +174,15 @@ def render_slides(handout: Handout) -> str:
 
 
 def write_slides(
-    out: Path | str = "output", title: str | None = None, scale: str = "1/m"
+    out: Path | str = "output", title: str | None = None, scale: str = "1/m", lang: str = "en"
 ) -> tuple[Handout, Path]:
     """Derive, check, and write `out/slides.html`."""
-    if title is not None:
-        check_title(title)
-    result = derivation(scale)
-    document = build_handout(result, check_derivation(result), title)
+    document = _checked_handout(title, scale, lang)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    (path,) = replace_files(folder, {"slides.html": render_slides(document).encode("utf-8")})
+    with language(lang):
+        page = render_slides(document)
+    (path,) = replace_files(folder, {"slides.html": page.encode("utf-8")})
     return document, path
 
 
@@ -201,20 +215,30 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(name for name in FORMATS if name in names)
 
 
-def latex_tools() -> str | None:
-    """None when latexmk and pdflatex are on PATH, else the one-line reason."""
-    missing = [tool for tool in ("latexmk", "pdflatex") if shutil.which(tool) is None]
+def latex_tools(lang: str = "en") -> str | None:
+    """None when the PDF of `lang` can be built here, else the one-line reason."""
+    missing = [tool for tool in ("latexmk", ENGINES[lang]) if shutil.which(tool) is None]
+    if not missing and shutil.which("kpsewhich"):
+        missing = [name for name in TEX_FILES[lang] if not _in_tex_tree(name)]
     if not missing:
         return None
-    return (
-        f"PDF not built: {' and '.join(missing)} not found; "
-        f"install the Debian packages {PDF_PACKAGES}"
-    )
+    return gettext(
+        "PDF not built: {missing} not found; install the Debian packages {packages}"
+    ).format(missing=", ".join(missing), packages=PDF_PACKAGES[lang])
+
+
+def _in_tex_tree(name: str) -> bool:
+    found = subprocess.run(["kpsewhich", name], capture_output=True, text=True, check=False)
+    return bool(found.stdout.strip())
 
 
 def write_handout(handout: Handout, out: Path, formats: Iterable[str]) -> Written:
     """Write handout.html / .tex / .pdf into `out`; all are complete before any is replaced."""
-    wanted = tuple(formats)
+    with language(handout.lang):
+        return _write_handout(handout, out, tuple(formats))
+
+
+def _write_handout(handout: Handout, out: Path, wanted: tuple[str, ...]) -> Written:
     out.mkdir(parents=True, exist_ok=True)
     tex = render_tex(handout)
     contents: dict[str, bytes] = {}
@@ -224,9 +248,9 @@ def write_handout(handout: Handout, out: Path, formats: Iterable[str]) -> Writte
         contents["handout.tex"] = tex.encode("utf-8")
     if "ipynb" in wanted:
         contents["handout.ipynb"] = build_notebook(handout).encode("utf-8")
-    skipped = latex_tools() if "pdf" in wanted else None
+    skipped = latex_tools(handout.lang) if "pdf" in wanted else None
     if "pdf" in wanted and skipped is None:
-        contents["handout.pdf"] = build_pdf(tex, out)
+        contents["handout.pdf"] = build_pdf(tex, out, ENGINES[handout.lang])
     return Written(paths=replace_files(out, contents), skipped=skipped)
 
 
@@ -235,17 +259,24 @@ def write_handouts(
     formats: Iterable[str] = DEFAULT_FORMATS,
     title: str | None = None,
     scale: str = "1/m",
+    lang: str = "en",
 ) -> tuple[Handout, Written]:
     """Derive, check, and write the handouts: the whole main job in one call."""
     wanted = tuple(formats)
     unknown = sorted(set(wanted) - set(FORMATS))
     if unknown:
         raise InputError(f"unknown format {', '.join(unknown)}: choose from {CHOICES}")
+    document = _checked_handout(title, scale, lang)
+    return document, write_handout(document, Path(out), wanted)
+
+
+def _checked_handout(title: str | None, scale: str, lang: str) -> Handout:
+    """The handout of the checked derivation, in `lang`."""
     if title is not None:
         check_title(title)
-    result = derivation(scale)
-    document = build_handout(result, check_derivation(result), title)
-    return document, write_handout(document, Path(out), wanted)
+    with language(lang):
+        result = derivation(scale)
+        return build_handout(result, check_derivation(result), title)
 
 
 def replace_files(out: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:
@@ -282,17 +313,17 @@ def _umask() -> int:
     return mask
 
 
-def build_pdf(tex: str, out: Path) -> bytes:
+def build_pdf(tex: str, out: Path, engine: str = "pdflatex") -> bytes:
     """Compile LaTeX with latexmk (no shell escape, no rc files) in a scratch folder in `out`."""
     with tempfile.TemporaryDirectory(dir=out, prefix=".latex-") as scratch:
         folder = Path(scratch)
         (folder / "handout.tex").write_text(tex, encoding="utf-8")
+        options = "-no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error"
         command = [
             "latexmk",
             "-norc",
-            "-pdf",
-            "-pdflatex=pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error "
-            "-file-line-error %O %S",
+            "-pdf" if engine == "pdflatex" else "-xelatex",
+            f"-{engine}={engine} {options} %O %S",
             "-quiet",
             "handout.tex",
         ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.matrices.expressions.sets import MatrixSet
 
+from derive.i18n import N_, gettext
 from derive.matcalc import MatrixDerivative, Shape, matrix_derivative, orient, shape_of
 from derive.model import Model, Scale, build_model
 from derive.notation import fill_text
@@ -179,12 +180,12 @@ def _step(
         number=number,
         key=key,
         heading=heading,
-        title=fill_text(heading, model, text),
+        title=fill_text(gettext(heading), model, text),
         relations=relations,
         shape=relations[shown].shape,
         source_shape=(sp.sympify(source_shape[0]), sp.sympify(source_shape[1])),
         note_template=shape_note,
-        shape_note=None if shape_note is None else fill_text(shape_note, model, text),
+        shape_note=None if shape_note is None else fill_text(gettext(shape_note), model, text),
     )
 
 
@@ -201,22 +202,22 @@ def _entry(matrix: sp.MatrixExpr, model: Model) -> sp.Basic:
 
 def _inputs(M: Model, c: Calculus) -> Step:
     """X holds m examples (rows) of n features (columns)."""
-    return _step(M, 1, "inputs", "The input matrix", (_declare(M.X),), (M.m, M.n))
+    return _step(M, 1, "inputs", N_("The input matrix"), (_declare(M.X),), (M.m, M.n))
 
 
 def _targets(M: Model, c: Calculus) -> Step:
     """y holds the m expected outputs, one per example."""
-    return _step(M, 2, "targets", "The expected outputs", (_declare(M.y),), (M.m, 1))
+    return _step(M, 2, "targets", N_("The expected outputs"), (_declare(M.y),), (M.m, 1))
 
 
 def _bias(M: Model, c: Calculus) -> Step:
     """α is a single number added to every prediction."""
-    return _step(M, 3, "bias", "The bias", (_declare(M.alpha),), (1, 1))
+    return _step(M, 3, "bias", N_("The bias"), (_declare(M.alpha),), (1, 1))
 
 
 def _weights(M: Model, c: Calculus) -> Step:
     """β is a row of n weights, one per feature."""
-    return _step(M, 4, "weights", "The weights", (_declare(M.beta),), (1, M.n))
+    return _step(M, 4, "weights", N_("The weights"), (_declare(M.beta),), (1, M.n))
 
 
 def _prediction(M: Model, c: Calculus) -> Step:
@@ -225,7 +226,7 @@ def _prediction(M: Model, c: Calculus) -> Step:
         Relation(M.yhat, "=", M.prediction),
         Relation(_entry(M.yhat, M), "=", M.prediction[M.i, 0]),
     )
-    return _step(M, 5, "prediction", "The prediction", relations, (M.m, 1))
+    return _step(M, 5, "prediction", N_("The prediction"), relations, (M.m, 1))
 
 
 def _cost(M: Model, c: Calculus) -> Step:
@@ -234,21 +235,23 @@ def _cost(M: Model, c: Calculus) -> Step:
         Relation(M.J, "=", M.coefficient * sp.Sum(M.error[M.i, 0] ** 2, (M.i, 0, M.m - 1))),
         Relation(M.J, "=", sp.MatMul(M.coefficient, sp.Transpose(M.error), M.error)),
     )
-    return _step(M, 6, "cost", "The cost function", relations, (1, 1))
+    return _step(M, 6, "cost", N_("The cost function"), relations, (1, 1))
 
 
 def _update_rule(M: Model, c: Calculus) -> Step:
     """θ ← θ − η ∂J/∂θ: each parameter moves against its gradient."""
     relations = (Relation(M.alpha, "<-", c.rule_alpha), Relation(M.beta, "<-", c.rule_beta))
-    note = "The rule for {alpha} is 1×1; the shape shown is that of the rule for {beta}."
-    return _step(M, 7, "update-rule", "The gradient descent update", relations, (1, M.n), note, 1)
+    note = N_("The rule for {alpha} is 1×1; the shape shown is that of the rule for {beta}.")
+    return _step(
+        M, 7, "update-rule", N_("The gradient descent update"), relations, (1, M.n), note, 1
+    )
 
 
 def _aim(M: Model, c: Calculus) -> Step:
     """The first goal is ∂J/∂α, a single number like α itself."""
     relations = (Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "in", sp.S.Reals),)
     return _step(
-        M, 8, "aim-alpha", "The goal: the derivative with respect to {alpha}", relations, (1, 1)
+        M, 8, "aim-alpha", N_("The goal: the derivative with respect to {alpha}"), relations, (1, 1)
     )
 
 
@@ -258,14 +261,14 @@ def _error(M: Model, c: Calculus) -> Step:
         Relation(M.u, "=", M.error),
         Relation(_entry(M.u, M), "=", M.error[M.i, 0]),
     )
-    return _step(M, 9, "error", "The error vector", relations, (M.m, 1))
+    return _step(M, 9, "error", N_("The error vector"), relations, (M.m, 1))
 
 
 def _cost_in_error(M: Model, c: Calculus) -> Step:
     """Substituting u into the cost: J = c·Σᵢ uᵢ² = c·uᵀu."""
     in_sum = _cost(M, c).relations[0].rhs.xreplace({M.error[M.i, 0]: M.u[M.i, 0]})
     relations = (Relation(M.J, "=", in_sum), Relation(M.J, "=", M.cost_in_u))
-    return _step(M, 10, "cost-in-error", "The cost in terms of the error", relations, (1, 1))
+    return _step(M, 10, "cost-in-error", N_("The cost in terms of the error"), relations, (1, 1))
 
 
 def _chain_rule_alpha(M: Model, c: Calculus) -> Step:
@@ -278,11 +281,13 @@ def _chain_rule_alpha(M: Model, c: Calculus) -> Step:
         Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", sp.Sum(term, (M.i, 0, M.m - 1))),
         Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", matrix_form),
     )
-    note = (
+    note = N_(
         "The source gives (m, 1): that is the column of the m per-example terms "
         "before they are summed; their sum {dJ_dalpha} is 1×1."
     )
-    return _step(M, 11, "chain-rule-alpha", "The chain rule for {alpha}", relations, (M.m, 1), note)
+    return _step(
+        M, 11, "chain-rule-alpha", N_("The chain rule for {alpha}"), relations, (M.m, 1), note
+    )
 
 
 def _outer_factor(M: Model, c: Calculus) -> Step:
@@ -291,7 +296,7 @@ def _outer_factor(M: Model, c: Calculus) -> Step:
         Relation(MatrixDerivative(M.J, M.u), "=", c.outer),
         Relation(sp.Derivative(M.J, M.u[M.i, 0], evaluate=False), "=", c.outer_entry),
     )
-    return _step(M, 12, "outer-factor", "The outer factor {dJ_du}", relations, (M.m, 1))
+    return _step(M, 12, "outer-factor", N_("The outer factor {dJ_du}"), relations, (M.m, 1))
 
 
 def _inner_factor_alpha(M: Model, c: Calculus) -> Step:
@@ -300,7 +305,7 @@ def _inner_factor_alpha(M: Model, c: Calculus) -> Step:
         Relation(sp.Derivative(M.u[M.i, 0], M.alpha, evaluate=False), "=", c.inner_alpha_entry),
         Relation(MatrixDerivative(M.u, M.alpha), "=", c.inner_alpha),
     )
-    return _step(M, 13, "inner-factor-alpha", "The inner factor {du_dalpha}", relations, (1, 1))
+    return _step(M, 13, "inner-factor-alpha", N_("The inner factor {du_dalpha}"), relations, (1, 1))
 
 
 def _gradient_alpha(M: Model, c: Calculus) -> Step:
@@ -309,12 +314,18 @@ def _gradient_alpha(M: Model, c: Calculus) -> Step:
         Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", c.grad_alpha),
         Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", c.grad_alpha_sum),
     )
-    note = (
+    note = N_(
         "The source gives (m, 1): that is the column of the m errors before they are "
         "added up; the gradient itself is 1×1."
     )
     return _step(
-        M, 14, "gradient-alpha", "The gradient with respect to {alpha}", relations, (M.m, 1), note
+        M,
+        14,
+        "gradient-alpha",
+        N_("The gradient with respect to {alpha}"),
+        relations,
+        (M.m, 1),
+        note,
     )
 
 
@@ -332,7 +343,7 @@ def _chain_rule_beta(M: Model, c: Calculus) -> Step:
         ),
         Relation(sp.Derivative(M.J, beta_j, evaluate=False), "=", sp.Sum(term, (M.i, 0, M.m - 1))),
     )
-    return _step(M, 15, "chain-rule-beta", "The chain rule for {beta}", relations, (1, M.n))
+    return _step(M, 15, "chain-rule-beta", N_("The chain rule for {beta}"), relations, (1, M.n))
 
 
 def _inner_factor_beta(M: Model, c: Calculus) -> Step:
@@ -343,7 +354,9 @@ def _inner_factor_beta(M: Model, c: Calculus) -> Step:
             sp.Derivative(M.u[M.i, 0], _entry(M.beta, M), evaluate=False), "=", c.inner_beta_entry
         ),
     )
-    return _step(M, 16, "inner-factor-beta", "The inner factor {du_dbeta}", relations, (M.m, M.n))
+    return _step(
+        M, 16, "inner-factor-beta", N_("The inner factor {du_dbeta}"), relations, (M.m, M.n)
+    )
 
 
 def _gradient_beta(M: Model, c: Calculus) -> Step:
@@ -352,20 +365,22 @@ def _gradient_beta(M: Model, c: Calculus) -> Step:
         Relation(MatrixDerivative(M.J, M.beta), "=", c.grad_beta),
         Relation(sp.Derivative(M.J, _entry(M.beta, M), evaluate=False), "=", c.grad_beta_entry),
     )
-    return _step(M, 17, "gradient-beta", "The gradient with respect to {beta}", relations, (1, M.n))
+    return _step(
+        M, 17, "gradient-beta", N_("The gradient with respect to {beta}"), relations, (1, M.n)
+    )
 
 
 def _update_alpha(M: Model, c: Calculus) -> Step:
     """The gradient of step 14 substituted into the rule of step 7."""
     relations = (Relation(M.alpha, "<-", c.update_alpha, means=c.rule_alpha),)
-    return _step(M, 18, "update-alpha", "The update of {alpha}", relations, (1, 1))
+    return _step(M, 18, "update-alpha", N_("The update of {alpha}"), relations, (1, 1))
 
 
 def _update_beta(M: Model, c: Calculus) -> Step:
     """The gradient of step 17 substituted into the rule of step 7."""
     shown = c.update_beta.xreplace({M.u: M.error})
     relations = (Relation(M.beta, "<-", shown, means=c.rule_beta),)
-    return _step(M, 19, "update-beta", "The update of {beta}", relations, (1, M.n))
+    return _step(M, 19, "update-beta", N_("The update of {beta}"), relations, (1, M.n))
 
 
 _BUILDERS = (

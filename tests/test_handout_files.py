@@ -72,7 +72,8 @@ def test_the_pdf_shows_every_step_title_and_the_key_formulas(
     squeezed = re.sub(r"\s+", "", text)
     for fragment in ("ŷ=α1+Xβ⊤", "u=y−ŷ", "u⊤X", "1⊤u", "(y−ŷ)⊤X", "∂J"):
         assert fragment in squeezed, fragment
-    assert squeezed.count("Checked:✓symbolic✓explicit✓numeric") == 19
+    for mark in ("Checked:", "✓symbolic", "✓explicit", "✓numeric"):
+        assert squeezed.count(mark) == 19, mark
 
 
 def test_the_pdf_has_a_handful_of_a4_pages(need: Need, written: Path) -> None:

@@ -101,6 +101,7 @@ def test_only_the_current_slide_is_shown_and_its_math_has_a_box(deck: Any, artif
     )
     assert boxes
     assert all(area > 0 for area in boxes)
+    page.wait_for_timeout(400)  # let the reveal transition finish
     page.screenshot(path=str(artifacts / "slides-en.png"))
 
 

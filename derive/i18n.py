@@ -1,0 +1,80 @@
+"""Languages: every sentence derive shows comes from a gettext message catalog.
+
+Used by every stage that produces prose (steps' titles, the handout's explanations, the
+templates, the terminal). English is the source language; other languages are Babel
+`.po` catalogs in derive/locale, compiled in memory on first use. The language is a
+context variable, set for the duration of a command with `language("zh")`.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from derive.errors import InputError
+
+LANGUAGES = ("en", "zh")
+DOMAIN = "derive"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_current: ContextVar[str] = ContextVar("derive_language", default="en")
+
+
+def check_language(lang: str) -> str:
+    """The language code, or an InputError naming the choices."""
+    if lang not in LANGUAGES:
+        raise InputError(f"unknown language {lang!r}: choose from {', '.join(LANGUAGES)}")
+    return lang
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Show prose in `lang` inside the block."""
+    token = _current.set(check_language(lang))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current() -> str:
+    return _current.get()
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalog of a language (English: the messages themselves)."""
+    if lang == "en":
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=lang)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
+
+
+def gettext(message: str) -> str:
+    """`message` in the current language."""
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return translations(current()).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogs where it is defined; translate it where it is shown."""
+    return message
+
+
+_ = gettext

@@ -1,0 +1,156 @@
+"""Languages: complete catalogs, and the Chinese terminal, PDF, HTML and slides for real."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+from derive.cli import cli
+from derive.errors import InputError
+from derive.i18n import LANGUAGES, LOCALE_DIR, check_language, gettext, language
+
+ROOT = Path(__file__).resolve().parent.parent
+Need = Callable[..., None]
+TEX_DELIMITERS = {
+    "extensions": "jinja2.ext.i18n",
+    "block_start_string": "<%",
+    "block_end_string": "%>",
+    "variable_start_string": "<<",
+    "variable_end_string": ">>",
+    "comment_start_string": "<#",
+    "comment_end_string": "#>",
+}
+PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)s|\[\w+\]")
+
+
+def _source_messages() -> set[str]:
+    """Every message in the code and the templates, extracted as scripts/update_catalogs.py does."""
+    found: set[str] = set()
+    keywords = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
+    python = extract_from_dir(ROOT / "derive", [("**.py", "python")], keywords=keywords)
+    templates = extract_from_dir(
+        ROOT / "templates",
+        [("**.html.j2", "jinja2"), ("**.tex.j2", "jinja2")],
+        options_map={"**.html.j2": {"extensions": "jinja2.ext.i18n"}, "**.tex.j2": TEX_DELIMITERS},
+        keywords=keywords,
+    )
+    for _file, _line, message, _comments, _context in [*python, *templates]:
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+@pytest.fixture(scope="module")
+def messages() -> set[str]:
+    return _source_messages()
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_message_has_a_translation_with_the_same_placeholders(
+    messages: set[str], lang: str
+) -> None:
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "derive.po").open("rb") as source:
+        catalog = read_po(source)
+    translated = {m.id: m for m in catalog if m.id}
+    assert len(messages) > 60
+    missing = sorted(messages - set(translated))
+    assert missing == []
+    for message_id in sorted(messages):
+        entry = translated[message_id]
+        assert entry.string, message_id
+        assert not entry.fuzzy, message_id
+        assert sorted(PLACEHOLDER.findall(entry.string)) == sorted(PLACEHOLDER.findall(message_id))
+
+
+def test_the_catalogs_hold_nothing_stale(messages: set[str]) -> None:
+    with (LOCALE_DIR / "zh" / "LC_MESSAGES" / "derive.po").open("rb") as source:
+        ids = {m.id for m in read_po(source) if m.id}
+    assert ids == messages
+
+
+def test_english_is_the_default_and_chinese_is_a_context() -> None:
+    assert gettext("The bias") == "The bias"
+    with language("zh"):
+        assert gettext("The bias") == "偏置"
+    assert gettext("The bias") == "The bias"
+
+
+def test_an_unknown_language_is_refused() -> None:
+    with pytest.raises(InputError, match="choose from en, zh"):
+        check_language("fr")
+
+
+def test_the_terminal_speaks_chinese() -> None:
+    result = CliRunner().invoke(cli, ["steps", "--lang", "zh"])
+    assert result.exit_code == 0
+    assert "17. 对 β 的梯度   [1×n]" in result.output
+    assert "19 步中有 19 步通过了全部验证。" in result.output
+    assert "checks" not in result.output
+
+
+@pytest.fixture(scope="module")
+def chinese(tmp_path_factory: pytest.TempPathFactory, need: Need) -> Path:
+    need("latexmk", "xelatex", "kpsewhich")
+    folder = tmp_path_factory.mktemp("zh")
+    result = CliRunner().invoke(cli, ["handout", "--lang", "zh", "--out", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "未生成" not in result.output
+    return folder
+
+
+def test_the_chinese_pdf_shows_the_chinese_step_titles(chinese: Path, need: Need) -> None:
+    need("pdftotext")
+    text = subprocess.run(
+        ["pdftotext", str(chinese / "handout.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    text = unicodedata.normalize("NFC", text)
+    for title in (
+        "第 1 步 输入矩阵",
+        "第 12 步 外层因子",
+        "第 17 步 对 β 的梯度",
+        "第 19 步 β 的更新",
+    ):
+        assert title in " ".join(text.split()), title
+    assert "每一步是如何验证的" in text
+
+
+def test_the_chinese_html_uses_cjk_fonts_and_no_glyph_is_missing(
+    chinese: Path, browser: Any, artifacts: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1000, "height": 1300})
+    page.goto((chinese / "handout.html").as_uri())
+    assert page.evaluate("document.documentElement.lang") == "zh"
+    session = page.context.new_cdp_session(page)
+    session.send("DOM.enable")
+    session.send("CSS.enable")
+    root = session.send("DOM.getDocument")["root"]["nodeId"]
+    used: dict[str, int] = {}
+    for selector in ("h1", "#step-17 h2", "#step-17 .explanation", "section.method li"):
+        node = session.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        for font in session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+            used[font["familyName"]] = used.get(font["familyName"], 0) + font["glyphCount"]
+    assert any("CJK" in family for family in used), used
+    assert "Last Resort" not in used
+    page.screenshot(path=str(artifacts / "handout-zh.png"))
+    page.close()
+
+
+def test_the_chinese_slides_render(browser: Any, tmp_path: Path, artifacts: Path) -> None:
+    result = CliRunner().invoke(cli, ["slides", "--lang", "zh", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto((tmp_path / "slides.html").as_uri())
+    for key in ("1", "5", "Enter", "Space", "Space", "Space"):
+        page.keyboard.press(key)
+    assert page.locator("section.slide.current h2").inner_text().startswith("第 14 步")
+    page.wait_for_timeout(400)  # let the reveal transition finish
+    page.screenshot(path=str(artifacts / "slides-zh.png"))
+    page.close()
