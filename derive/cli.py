@@ -137,28 +137,31 @@ def steps_text(result: Derivation, checks: Sequence[StepCheck]) -> str:
     return "\n".join(lines)
 
 
-class _LearningRate(click.ParamType):
+def _learning_rate(ctx: click.Context, param: click.Parameter, value: str) -> float | str:
     """`auto` or a positive number."""
-
-    name = "auto|ETA"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if value == "auto" or isinstance(value, float):
-            return value
-        try:
-            rate = float(value)
-        except ValueError:
-            rate = math.nan
-        if not (math.isfinite(rate) and rate > 0):
-            self.fail(f"{value!r} is neither 'auto' nor a positive number", param, ctx)
-        return rate
+    if value == "auto":
+        return value
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = math.nan
+    if not (math.isfinite(rate) and rate > 0):
+        raise click.BadParameter(f"{value!r} is neither 'auto' nor a positive number")
+    return rate
 
 
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--target", required=True, help="The column to predict.")
 @click.option("--features", help="Comma-separated feature columns [default: all others].")
-@click.option("--lr", type=_LearningRate(), default="auto", show_default=True, help="Step size η.")
+@click.option(
+    "--lr",
+    metavar="auto|ETA",
+    default="auto",
+    show_default=True,
+    callback=_learning_rate,
+    help="Step size η.",
+)
 @click.option(
     "--iterations",
     type=click.IntRange(min=0),
@@ -174,7 +177,9 @@ class _LearningRate(click.ParamType):
     help="Stop when ‖∇J‖ falls to this fraction of its start.",
 )
 @click.option("--standardize", is_flag=True, help="Descend on centred, unit-variance features.")
-@click.option("--plot", type=click.Path(path_type=Path), help="Write the cost curve (.png/.svg/.pdf).")
+@click.option(
+    "--plot", type=click.Path(path_type=Path), help="Write the cost curve (.png/.svg/.pdf)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 def run(
     data: Path,
@@ -207,7 +212,7 @@ def run(
                 result = fit(
                     dataset.X,
                     dataset.y,
-                    lr=lr if lr == "auto" else float(lr),
+                    lr="auto" if lr == "auto" else float(lr),
                     iterations=iterations,
                     tol=tol,
                     standardize=standardize,

@@ -111,17 +111,15 @@ class Curvature:
         return self.largest / self.smallest
 
 
-def curvature(
-    moments: tuple[Array, Array, Array, float, float], m: int, scale: Scale
-) -> Curvature:
+def curvature(moments: tuple[Array, Array, Array, float, float], m: int, scale: Scale) -> Curvature:
     """The Hessian of the cost, from the generated gradient in Gram form.
 
     With the moments of y set to zero the gradient is linear in θ = (α, β), ∇J = Hθ, so
     the columns of H are the gradients at the unit vectors: no formula is restated here.
     """
     XtX, sum_X = moments[0], moments[1]
-    if not (np.isfinite(XtX).all() and np.isfinite(sum_X).all()):
-        raise InputError("the values of X are too large: XᵀX overflows float64; rescale them")
+    if not all(np.isfinite(moment).all() for moment in moments):
+        raise InputError("the data are too large: their squares overflow float64; rescale them")
     code = compiled(scale)
     n = XtX.shape[0]
     no_target = (XtX, sum_X, np.zeros_like(sum_X), 0.0, 0.0)

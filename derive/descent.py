@@ -92,17 +92,17 @@ def fit(
     """
     data, target = check_arrays(X, y)
     _check_settings(lr, iterations, tol, method)
-    shift, spread = _standardizer(data) if standardize else (None, None)
-    features = data if shift is None else (data - shift) / spread
+    scaling = _Scaling.of(data) if standardize else None
+    features = data if scaling is None else scaling.apply(data)
     run = _Problem.of(features, target, Scale.parse(scale), _Labels(data, names))
     step = run.curvature.auto if lr == "auto" else float(lr)
     run.refuse_divergent(step)
-    chosen = choose_method(*features.shape, iterations) if method == "auto" else method
+    m, n = features.shape
+    chosen = choose_method(m, n, iterations) if method == "auto" else method
     trace = _descend(run.evaluator(chosen), run, step, iterations, tol, progress)
     alpha, beta = trace.alpha, trace.beta.reshape(-1)
-    if shift is not None and spread is not None:
-        beta = beta / spread
-        alpha = alpha - float(beta @ shift)
+    if scaling is not None:
+        alpha, beta = scaling.restore(alpha, beta)
     return FitResult(
         alpha=alpha,
         beta=_frozen(beta),
@@ -139,19 +139,34 @@ def least_squares(X: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
     unique this gives one of them.
     """
     data, target = check_arrays(X, y)
-    shift, spread = _standardizer(data)
-    design = np.hstack([np.ones((data.shape[0], 1)), (data - shift) / spread])
+    scaling = _Scaling.of(data)
+    design = np.hstack([np.ones((data.shape[0], 1)), scaling.apply(data)])
     theta = np.linalg.lstsq(design, target[:, 0], rcond=None)[0]
-    beta = theta[1:] / spread
-    return float(theta[0] - beta @ shift), _frozen(beta)
+    alpha, beta = scaling.restore(float(theta[0]), np.asarray(theta[1:], dtype=np.float64))
+    return alpha, _frozen(beta)
 
 
-def _standardizer(X: Array) -> tuple[Array, Array]:
-    """Column means and standard deviations; a constant column keeps spread 1."""
-    shift = X.mean(axis=0)
-    spread = X.std(axis=0)
-    spread[spread == 0] = 1.0
-    return shift, spread
+@dataclass(frozen=True)
+class _Scaling:
+    """Centring and scaling of the columns (z = (x − shift)/spread), and the way back."""
+
+    shift: Array
+    spread: Array
+
+    @classmethod
+    def of(cls, X: Array) -> _Scaling:
+        spread = X.std(axis=0)
+        spread[spread == 0] = 1.0  # a constant column is only centred
+        return cls(X.mean(axis=0), spread)
+
+    def apply(self, X: Array) -> Array:
+        scaled: Array = (X - self.shift) / self.spread
+        return scaled
+
+    def restore(self, alpha: float, beta: Array) -> tuple[float, Array]:
+        """α + zβ = α' + xβ' with β' = β/spread and α' = α − shift·β'."""
+        original = beta / self.spread
+        return alpha - float(original @ self.shift), original
 
 
 def _frozen(values: Array) -> Array:
@@ -252,15 +267,16 @@ def _descend(
     relative = 0.0 if start == 0 else 1.0
     watch = _Watch(cost, lr, problem.curvature)
     step = 0
-    while relative > tol and step < iterations and not watch.stalled:
-        alpha -= lr * grad_alpha
-        beta = beta - lr * grad_beta
-        cost, grad_alpha, grad_beta = evaluate(alpha, beta)
-        step += 1
-        relative = _norm(grad_alpha, grad_beta) / start
-        watch.check(step, cost, relative)
-        if progress is not None and watch.report_due():
-            progress(step, relative)
+    with np.errstate(over="ignore", invalid="ignore"):  # the watch reports non-finite costs
+        while relative > tol and step < iterations and not watch.stalled:
+            alpha -= lr * grad_alpha
+            beta = beta - lr * grad_beta
+            cost, grad_alpha, grad_beta = evaluate(alpha, beta)
+            step += 1
+            relative = _norm(grad_alpha, grad_beta) / start
+            watch.check(step, cost, relative)
+            if progress is not None and watch.report_due():
+                progress(step, relative)
     return _Trace(alpha, beta, watch.costs, step, relative, watch.stalled)
 
 

@@ -198,9 +198,11 @@ class Moments:
         """The moments of data X (m×n) and y (m×1), in the order of the symbols.
 
         The 1×1 moments are plain floats: the generated code only scales and adds them.
+        Data too large for float64 give infinite moments, for the caller to report.
         """
-        sum_y, yty = y.sum(), (y.T @ y).item()
-        return (X.T @ X, X.sum(axis=0, keepdims=True), y.T @ X, float(sum_y), float(yty))
+        with np.errstate(over="ignore", invalid="ignore"):
+            sum_y, yty = y.sum(), (y.T @ y).item()
+            return (X.T @ X, X.sum(axis=0, keepdims=True), y.T @ X, float(sum_y), float(yty))
 
 
 def gram_form(expr: sp.Basic, model: Model, moments: Moments) -> sp.Basic:

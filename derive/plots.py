@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -26,7 +27,7 @@ _METADATA: dict[str, dict[str, None]] = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
-_STYLE = {"svg.hashsalt": "derive", "svg.fonttype": "path", "path.simplify": False}
+_STYLE: dict[Any, Any] = {"svg.hashsalt": "derive", "svg.fonttype": "path", "path.simplify": False}
 
 
 def check_target(path: Path | str) -> Path:
@@ -64,7 +65,9 @@ def _save(figure: Figure, path: Path) -> None:
     """Write into a temporary file beside `path`, then rename it over `path`."""
     kind = path.suffix.lower().lstrip(".")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
     except OSError as error:
         raise InputError(f"{path} cannot be written: {error.strerror}") from None
     try:

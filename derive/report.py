@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from derive.dataset import Dataset
 from derive.descent import FitResult
@@ -113,7 +113,7 @@ class DelayedProgress:
         self.console = console or Console(stderr=True)
         self.started = time.perf_counter()
         self.bar: Progress | None = None
-        self.task = 0
+        self.task = TaskID(0)
 
     def __call__(self, step: int, relative: float) -> None:
         if self.bar is None:
