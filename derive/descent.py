@@ -8,8 +8,10 @@ Numeric stage, after numeric.py (model -> steps -> verify -> numeric -> render -
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -246,7 +248,7 @@ class _Problem:
 class _Trace:
     alpha: float
     beta: Array
-    costs: list[float]
+    costs: array[float]
     iterations: int
     gradient_norm: float
     stalled: bool
@@ -281,7 +283,8 @@ def _descend(
 
 
 def _norm(grad_alpha: float, grad_beta: Array) -> float:
-    return float(np.sqrt(grad_alpha * grad_alpha + (grad_beta @ grad_beta.T).item()))
+    row = grad_beta[0]
+    return math.sqrt(grad_alpha * grad_alpha + float(row @ row))
 
 
 class _Watch:
@@ -289,7 +292,7 @@ class _Watch:
     rising (divergence), and notes one whose gradient has stopped shrinking (a stall)."""
 
     def __init__(self, first_cost: float, lr: float, found: Curvature) -> None:
-        self.costs = [first_cost]
+        self.costs = array("d", [first_cost])  # 8 bytes a step, for runs of millions
         self.lr = lr
         self.curvature = found
         self.slack = 1e-12 * abs(first_cost)  # rounding, far below any real rise

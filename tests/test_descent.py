@@ -278,3 +278,14 @@ def test_result_arrays_are_read_only() -> None:
         result.beta[0] = 1.0
     with pytest.raises(ValueError, match="read-only"):
         result.costs[0] = 1.0
+
+
+def test_fit_and_its_result_are_public() -> None:
+    import derive
+
+    assert derive.fit is fit
+    assert {"fit", "FitResult", "least_squares", "NonUniqueWarning"} <= set(derive.__all__)
+    result = derive.fit(np.arange(10.0)[:, None], 3 * np.arange(10.0) - 2)
+    assert isinstance(result, derive.FitResult)
+    assert result.alpha == pytest.approx(-2, abs=1e-8)
+    assert result.beta == pytest.approx([3], rel=1e-9)
