@@ -66,7 +66,7 @@ def _check_finite(A: Array, name: str) -> None:
     raise InputError(f"the values of {name} are too large: their sum overflows float64")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class Curvature:
     """The Hessian H of the cost in (α, β): its eigenvalues (ascending), and the eigenvalues
     and null direction of its scale-free form D^(-1/2) H D^(-1/2), D = diag(H), which tell

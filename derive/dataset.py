@@ -23,7 +23,7 @@ from derive.numeric import Array
 Row = tuple[int, list[str]]  # (line number in the file, cells)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class Dataset:
     """The target y (m values) and the features X (m×n) read from a file, with their names."""
 

@@ -38,7 +38,7 @@ class NonUniqueWarning(UserWarning):
     """The data do not determine a unique minimiser: X̃ᵀX̃ is singular."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class FitResult:
     """The outcome of gradient descent; coefficients are on the scale of the data given.
 
@@ -96,7 +96,7 @@ def fit(
     _check_settings(lr, iterations, tol, method)
     scaling = _Scaling.of(data) if standardize else None
     features = data if scaling is None else scaling.apply(data)
-    run = _Problem.of(features, target, Scale.parse(scale), _Labels(data, names))
+    run = _Problem.of(features, target, _scale(scale), _Labels(data, names))
     step = run.curvature.auto if lr == "auto" else float(lr)
     run.refuse_divergent(step)
     m, n = features.shape
@@ -169,6 +169,13 @@ class _Scaling:
         """α + zβ = α' + xβ' with β' = β/spread and α' = α − shift·β'."""
         original = beta / self.spread
         return alpha - float(original @ self.shift), original
+
+
+def _scale(scale: Scale | str) -> Scale:
+    try:
+        return Scale.parse(scale)
+    except ValueError as error:
+        raise InputError(str(error)) from None
 
 
 def _frozen(values: Array) -> Array:

@@ -238,9 +238,13 @@ class Compiled:
     on_moments: Generated  # (α, β, XtX, sum_X, ytX, sum_y, yty, m) -> [J, ∂J/∂α, ∂J/∂β]
 
 
-@cache
 def compiled(scale: Scale | str = Scale.MEAN) -> Compiled:
-    """Generate the NumPy functions of the derivation for one cost scale (cached)."""
+    """The NumPy functions of the derivation for one cost scale, generated once."""
+    return _compiled(Scale.parse(scale))
+
+
+@cache
+def _compiled(scale: Scale) -> Compiled:
     model = build_model(scale)
     calc = compute(model)
     moments = Moments.of(model)

@@ -289,3 +289,8 @@ def test_fit_and_its_result_are_public() -> None:
     assert isinstance(result, derive.FitResult)
     assert result.alpha == pytest.approx(-2, abs=1e-8)
     assert result.beta == pytest.approx([3], rel=1e-9)
+
+
+def test_an_unknown_cost_scale_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="unknown cost scale"):
+        fit(*problem(15), scale="1/m²")
