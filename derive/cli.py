@@ -224,7 +224,10 @@ def run(
             sys.exit(1)
     for line in report.warning_lines([str(w.message) for w in caught]):
         click.echo(line, err=True)
-    reference = report.Reference(*least_squares(dataset.X, dataset.y))
+    # Unique minimiser: lstsq where it is most accurate; otherwise in descent's coordinates,
+    # where both reach the minimiser of least norm.
+    coordinates = standardize or result.unique
+    reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
     if plot is not None:
         plots.cost_curve(result.costs, plot, title=f"Cost per iteration: {dataset.path.name}")
     if as_json:

@@ -43,7 +43,8 @@ class FitResult:
     """The outcome of gradient descent; coefficients are on the scale of the data given.
 
     `costs[k]` is J after k steps; `gradient_norm` is ‖∇J‖ relative to its value at the
-    start (α = 0, β = 0); `lr_max` is the bound 2/λmax(H) of the problem descent ran on.
+    start (α = 0, β = 0); `lr_max` is the bound 2/λmax(H) of the problem descent ran on;
+    `unique` is False when the data do not determine the minimiser (X̃ᵀX̃ singular).
     """
 
     alpha: float
@@ -58,6 +59,7 @@ class FitResult:
     tol: float
     stalled: bool
     condition: float
+    unique: bool
 
     @property
     def cost(self) -> float:
@@ -118,6 +120,7 @@ def fit(
         tol=tol,
         stalled=trace.stalled,
         condition=run.curvature.condition,
+        unique=run.curvature.rank == run.curvature.size,
     )
 
 
@@ -133,15 +136,16 @@ def choose_method(m: int, n: int, iterations: int) -> Literal["plain", "gram"]:
     return "gram" if gram < plain else "plain"
 
 
-def least_squares(X: ArrayLike, y: ArrayLike) -> tuple[float, Array]:
+def least_squares(X: ArrayLike, y: ArrayLike, *, standardize: bool = True) -> tuple[float, Array]:
     """The least-squares α, β by `numpy.linalg.lstsq`, the reference a fit is compared with.
 
-    lstsq runs on centred, unit-variance columns (the same minimiser, a far better
-    conditioned matrix) and the coefficients are mapped back; where the minimiser is not
-    unique this gives one of them.
+    With `standardize`, lstsq runs on centred, unit-variance columns (the same minimiser,
+    a far better conditioned matrix) and the coefficients are mapped back. Where the
+    minimiser is not unique lstsq gives the one of least norm in the coordinates it runs
+    in, which is where descent from zero in the same coordinates goes too.
     """
     data, target = check_arrays(X, y)
-    scaling = _Scaling.of(data)
+    scaling = _Scaling.of(data) if standardize else _Scaling.identity(data.shape[1])
     design = np.hstack([np.ones((data.shape[0], 1)), scaling.apply(data)])
     theta = np.linalg.lstsq(design, target[:, 0], rcond=None)[0]
     alpha, beta = scaling.restore(float(theta[0]), np.asarray(theta[1:], dtype=np.float64))
@@ -160,6 +164,10 @@ class _Scaling:
         spread = X.std(axis=0)
         spread[spread == 0] = 1.0  # a constant column is only centred
         return cls(X.mean(axis=0), spread)
+
+    @classmethod
+    def identity(cls, n: int) -> _Scaling:
+        return cls(np.zeros(n), np.ones(n))
 
     def apply(self, X: Array) -> Array:
         scaled: Array = (X - self.shift) / self.spread

@@ -173,6 +173,7 @@ def test_duplicated_column_gives_the_minimum_norm_solution_like_lstsq() -> None:
     X[:, 1] = X[:, 0]
     with pytest.warns(NonUniqueWarning):
         result = fit(X, y)
+    assert not result.unique
     assert np.allclose(coefficients(result), lstsq(X, y), rtol=1e-7)
 
 
@@ -266,9 +267,10 @@ def test_the_gram_method_is_chosen_for_any_real_run() -> None:
     assert choose_method(10**6, 20, 0) == "plain"
 
 
-def test_least_squares_reference_matches_numpy_lstsq() -> None:
+@pytest.mark.parametrize("standardize", [True, False])
+def test_least_squares_reference_matches_numpy_lstsq(standardize: bool) -> None:
     X, y = problem(13, offset=2.0)
-    alpha, beta = least_squares(X, y)
+    alpha, beta = least_squares(X, y, standardize=standardize)
     assert np.allclose(np.concatenate([[alpha], beta]), lstsq(X, y), rtol=1e-10)
 
 

@@ -49,6 +49,10 @@ def relative_differences(record: dict[str, Any], expected: dict[str, float]) -> 
     return [abs(got[k] - v) / abs(v) for k, v in expected.items()]
 
 
+def flat(coefficients: dict[str, Any]) -> dict[str, float]:
+    return {"alpha": coefficients["alpha"], **coefficients["beta"]}
+
+
 def lstsq(path: Path, target: str) -> dict[str, float]:
     """numpy.linalg.lstsq on X̃ = [1 X] of the raw file: an oracle independent of derive."""
     names = path.read_text().splitlines()[0].split(",")
@@ -154,6 +158,19 @@ def test_a_singular_column_warns_and_the_run_still_converges(
     assert record["cost"] == pytest.approx(plain["cost"], rel=1e-9)
     total = record["beta"]["AIRFLOW"] + record["beta"]["AIRFLOW2"]
     assert total == pytest.approx(plain["beta"]["AIRFLOW"], rel=1e-6)
+    assert max(relative_differences(record, flat(record["reference"]))) < 1e-6
+
+
+def test_a_constant_column_unstandardized_matches_the_least_norm_reference(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "constant.csv"
+    path.write_text("x,c,y\n1,5,2.1\n2,5,3.9\n3,5,6.2\n4,5,7.8\n")
+    result = runner.invoke(cli, ["run", str(path), "--target", "y", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "'c' is constant" in result.stderr
+    record = json.loads(result.stdout)
+    assert max(relative_differences(record, flat(record["reference"]))) < 1e-6
 
 
 @pytest.mark.parametrize(
