@@ -10,6 +10,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from derive.dataset import Dataset, read_csv
+    from derive.descent import FitResult, NonUniqueWarning, fit, least_squares
     from derive.model import Model, Scale
     from derive.printing import latex, text
     from derive.render import write_handouts
@@ -19,6 +21,12 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "Dataset": "derive.dataset",
+    "read_csv": "derive.dataset",
+    "FitResult": "derive.descent",
+    "NonUniqueWarning": "derive.descent",
+    "fit": "derive.descent",
+    "least_squares": "derive.descent",
     "Model": "derive.model",
     "Scale": "derive.model",
     "latex": "derive.printing",
@@ -35,8 +43,11 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Dataset",
     "Derivation",
+    "FitResult",
     "Model",
+    "NonUniqueWarning",
     "Relation",
     "RouteResult",
     "Scale",
@@ -45,7 +56,10 @@ __all__ = [
     "check_derivation",
     "check_step",
     "derivation",
+    "fit",
     "latex",
+    "least_squares",
+    "read_csv",
     "text",
     "write_handouts",
 ]

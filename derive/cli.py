@@ -7,17 +7,16 @@ Last stage of the flow. Exit codes: 0 success; 1 a clean "no" (a check failed);
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    pass
-
+from derive import defaults
 from derive.errors import DeriveError, InputError
 from derive.i18n import LANGUAGES, gettext, language
 
@@ -159,6 +158,107 @@ def slides(out: Path, title: str | None, scale: str, lang: str) -> None:
         if not document.verified:
             click.echo(gettext("some steps failed their checks; the slides mark them"), err=True)
             sys.exit(1)
+
+
+def _learning_rate(ctx: click.Context, param: click.Parameter, value: str) -> float | str:
+    """`auto` or a positive number."""
+    if value == "auto":
+        return value
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = math.nan
+    if not (math.isfinite(rate) and rate > 0):
+        raise click.BadParameter(f"{value!r} is neither 'auto' nor a positive number")
+    return rate
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--target", required=True, help="The column to predict.")
+@click.option("--features", help="Comma-separated feature columns [default: all others].")
+@click.option(
+    "--lr",
+    metavar="auto|ETA",
+    default="auto",
+    show_default=True,
+    callback=_learning_rate,
+    help="Step size η.",
+)
+@click.option(
+    "--iterations",
+    type=click.IntRange(min=0),
+    default=defaults.ITERATIONS,
+    show_default=True,
+    help="The most steps to take.",
+)
+@click.option(
+    "--tol",
+    type=click.FloatRange(min=0),
+    default=defaults.TOL,
+    show_default=True,
+    help="Stop when ‖∇J‖ falls to this fraction of its start.",
+)
+@click.option("--standardize", is_flag=True, help="Descend on centred, unit-variance features.")
+@click.option(
+    "--plot", type=click.Path(path_type=Path), help="Write the cost curve (.png/.svg/.pdf)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def run(
+    data: Path,
+    target: str,
+    features: str | None,
+    lr: float | str,
+    iterations: int,
+    tol: float,
+    standardize: bool,
+    plot: Path | None,
+    as_json: bool,
+) -> None:
+    """Fit DATA.csv by gradient descent with the derived gradients; compare with lstsq.
+
+    Exit code 0 when the run converged, 1 when it did not or diverged.
+    """
+    from derive import plots, report
+    from derive.dataset import read_csv
+    from derive.descent import NonUniqueWarning, fit, least_squares
+    from derive.errors import DivergenceError
+
+    if plot is not None:
+        plots.check_target(plot)
+    chosen = None if features is None else [name.strip() for name in features.split(",")]
+    dataset = read_csv(data, target, chosen)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NonUniqueWarning)
+        try:
+            with report.DelayedProgress(iterations) as progress:
+                result = fit(
+                    dataset.X,
+                    dataset.y,
+                    lr="auto" if lr == "auto" else float(lr),
+                    iterations=iterations,
+                    tol=tol,
+                    standardize=standardize,
+                    names=dataset.features,
+                    progress=None if as_json else progress,
+                )
+        except DivergenceError as error:
+            click.echo(f"Diverged: {error}", err=True)
+            sys.exit(1)
+    for line in report.warning_lines([str(w.message) for w in caught]):
+        click.echo(line, err=True)
+    # Unique minimiser: lstsq where it is most accurate; otherwise in descent's coordinates,
+    # where both reach the minimiser of least norm.
+    coordinates = standardize or result.unique
+    reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
+    if plot is not None:
+        plots.cost_curve(result.costs, plot, title=f"Cost per iteration: {dataset.path.name}")
+    if as_json:
+        click.echo(json.dumps(report.run_json(dataset, result, reference), indent=2))
+    else:
+        click.echo(report.run_text(dataset, result, reference, standardize))
+    if not result.converged:
+        sys.exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

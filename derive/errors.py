@@ -14,3 +14,8 @@ class DeriveError(Exception):
 
 class InputError(DeriveError):
     """Input that cannot be used; the message is one line that names the problem."""
+
+
+class DivergenceError(DeriveError):
+    """A run that cannot reach the minimum: a step at or above the stability bound, or
+    costs that stop being finite or keep rising. The command line exits with code 1."""

@@ -1,0 +1,144 @@
+"""What `derive run` shows: the fit beside the least-squares reference, as text or JSON.
+
+Presentation for the numeric stage (model -> steps -> verify -> numeric -> render -> files):
+it receives a finished `FitResult` and the reference and only formats them, plus a
+progress bar that appears when a run lasts longer than about a second.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+from derive.dataset import Dataset
+from derive.descent import FitResult
+from derive.numeric import Array
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The least-squares coefficients a fit is compared with."""
+
+    alpha: float
+    beta: Array
+
+    def differences(self, fit: FitResult) -> list[float]:
+        """|fit − reference| / |reference| for α and each β (absolute where it is 0)."""
+        pairs = zip([fit.alpha, *fit.beta], [self.alpha, *self.beta], strict=True)
+        return [abs(a - b) / abs(b) if b != 0 else abs(a - b) for a, b in pairs]
+
+
+def run_json(data: Dataset, fit: FitResult, reference: Reference) -> dict[str, Any]:
+    """The keys of the contract: alpha, beta, cost, iterations, converged, lr, lr_max, reference."""
+    return {
+        "alpha": fit.alpha,
+        "beta": dict(zip(data.features, map(float, fit.beta), strict=True)),
+        "cost": fit.cost,
+        "iterations": fit.iterations,
+        "converged": fit.converged,
+        "lr": fit.lr,
+        "lr_max": fit.lr_max,
+        "reference": {
+            "alpha": reference.alpha,
+            "beta": dict(zip(data.features, map(float, reference.beta), strict=True)),
+        },
+    }
+
+
+def run_text(data: Dataset, fit: FitResult, reference: Reference, standardized: bool) -> str:
+    """The run for a terminal: settings, outcome, coefficients beside the reference."""
+    features = "standardized features" if standardized else "features"
+    lines = [
+        f"{data.path}: {data.target} from {len(data.features)} {features}, {len(data.y)} rows",
+        f"gradient descent ({fit.method}), learning rate η = {fit.lr:.6g} "
+        f"(bound 2/λmax = {fit.lr_max:.6g})",
+        _outcome(fit),
+        "",
+        f"{'':<{_width(data)}}  {'gradient descent':>22}  {'least squares':>22}",
+    ]
+    names = ["α", *(f"β {name}" for name in data.features)]
+    ours = [fit.alpha, *fit.beta]
+    theirs = [reference.alpha, *reference.beta]
+    for name, a, b in zip(names, ours, theirs, strict=True):
+        lines.append(f"{name:<{_width(data)}}  {a:>22.12g}  {b:>22.12g}")
+    differences = reference.differences(fit)
+    worst = max(range(len(differences)), key=differences.__getitem__)
+    lines += [
+        "",
+        f"cost J = {fit.cost:.12g}",
+        f"largest relative difference from least squares: {differences[worst]:.2g} "
+        f"({names[worst]})",
+    ]
+    return "\n".join(lines)
+
+
+def _width(data: Dataset) -> int:
+    return max(len(f"β {name}") for name in data.features)
+
+
+def _outcome(fit: FitResult) -> str:
+    reached = f"‖∇J‖ is {fit.gradient_norm:.2g} of its start"
+    if fit.converged:
+        return f"converged after {fit.iterations} iterations: {reached} (tolerance {fit.tol:g})"
+    if fit.stalled:
+        return (
+            f"stalled after {fit.iterations} iterations: {reached} and no longer shrinks "
+            f"(rounding); the tolerance {fit.tol:g} is out of reach"
+        )
+    needed = fit.condition / 2 * math.log(1 / fit.tol) if fit.tol > 0 else math.inf
+    return (
+        f"did not converge in {fit.iterations} iterations: {reached} (tolerance {fit.tol:g}). "
+        f"The Hessian's condition number is {fit.condition:.2g}, so descent needs about "
+        f"{needed:.2g} iterations; --standardize may lower it"
+    )
+
+
+def warning_lines(messages: Sequence[str]) -> list[str]:
+    return [f"Warning: {message}" for message in messages]
+
+
+class DelayedProgress:
+    """A progress bar on stderr that appears only once a run has lasted `delay` seconds."""
+
+    def __init__(self, total: int, *, delay: float = 1.0, console: Console | None = None) -> None:
+        self.total = total
+        self.delay = delay
+        self.console = console or Console(stderr=True)
+        self.started = time.perf_counter()
+        self.bar: Progress | None = None
+        self.task = TaskID(0)
+
+    def __call__(self, step: int, relative: float) -> None:
+        if self.bar is None:
+            if time.perf_counter() - self.started < self.delay or not self.console.is_terminal:
+                return
+            self.bar = Progress(
+                TextColumn("descent"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("‖∇J‖ {task.fields[relative]}"),
+                console=self.console,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("descent", total=self.total, relative="")
+        self.bar.update(self.task, completed=step, relative=f"{relative:.1e}")
+
+    def __enter__(self) -> DelayedProgress:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.bar is not None:
+            self.bar.stop()
