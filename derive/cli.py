@@ -160,6 +160,71 @@ def slides(out: Path, title: str | None, scale: str, lang: str) -> None:
             sys.exit(1)
 
 
+def _decimal_rate(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
+    """A learning rate written as a positive decimal, kept exact (0.1 stays 1/10)."""
+    if value is None:
+        return None
+    from fractions import Fraction
+
+    try:
+        rate = Fraction(value.strip())
+    except (ValueError, ZeroDivisionError):
+        raise click.BadParameter(f"{value!r} is not a decimal number such as 0.1") from None
+    if not 0 < rate <= 1000 or rate.denominator > 10**12:
+        raise click.BadParameter(f"{value!r} is not a positive decimal number such as 0.1")
+    return rate
+
+
+@cli.command()
+@click.option(
+    "--iterations",
+    type=click.IntRange(min=1, max=10_000_000),
+    default=100_000,
+    show_default=True,
+    help="The most iterations after the first.",
+)
+@click.option("--lr", metavar="ETA", callback=_decimal_rate, help="Learning rate η [default: 0.1].")
+@click.option(
+    "--example",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A CSV file with a header: features, then the target (see --target).",
+)
+@click.option("--target", help="The target column of --example [default: the last one].")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@scale_option
+@lang_option
+def example(
+    iterations: int,
+    lr: object,
+    source: Path | None,
+    target: str | None,
+    as_json: bool,
+    scale: str,
+    lang: str,
+) -> None:
+    """The worked example: one iteration by hand, exactly, then the iterations that follow.
+
+    Exit code 0 when descent converged, 1 when it did not or diverged.
+    """
+    from fractions import Fraction
+
+    from derive.example import DEFAULT, load_example, work
+    from derive.steps import derivation
+    from derive.terminal import example_json, example_text
+
+    chosen = DEFAULT if source is None else load_example(str(source), target)
+    rate = lr if isinstance(lr, Fraction) else None
+    with language(lang):
+        worked = work(derivation(scale), chosen, rate, iterations)
+        if as_json:
+            click.echo(json.dumps(example_json(worked), ensure_ascii=False, indent=2))
+        else:
+            click.echo(example_text(worked))
+    if not worked.run.converged:
+        sys.exit(1)
+
+
 def _learning_rate(ctx: click.Context, param: click.Parameter, value: str) -> float | str:
     """`auto` or a positive number."""
     if value == "auto":

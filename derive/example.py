@@ -9,12 +9,19 @@ of the derivation (steps 5, 9, 10, 14, 17 and the rule of step 7).
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
+import numpy as np
 import sympy as sp
 
+from derive.conditioning import check_arrays, curvature
+from derive.dataset import read_csv
+from derive.model import Scale
 from derive.numbers import ShownNumber
+from derive.numeric import Array, Moments, compiled, generate, scalar
 from derive.steps import Derivation
 
 
@@ -154,3 +161,196 @@ def _evaluate(expr: sp.Basic) -> sp.Basic:
     ):
         raise ValueError(f"the example did not evaluate to numbers: {value}")
     return value
+
+
+# --- the numeric side: the same iteration in floats, then many iterations ----------------
+
+DIVERGED = 1e12  # a cost this many times the first one means the run has left the bowl
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
+class Trajectory:
+    """Gradient descent from the example's start: the iterates and their costs."""
+
+    lr: float
+    alphas: Array
+    betas: Array  # one row per iterate
+    costs: Array
+    converged: bool
+    diverged: bool
+
+    @property
+    def iterations(self) -> int:
+        return len(self.costs) - 1
+
+
+def float_iteration(example: Example, scale: str = "1/m") -> dict[str, Any]:
+    """The first iteration in floats, by NumPy code that lambdify generated from the steps."""
+    code = compiled(scale)
+    X, y, alpha, beta = _arrays(example)
+    m = X.shape[0]
+    model = code.model
+    prediction = generate([model.prediction], (model.X, model.alpha, model.beta))
+    yhat = np.asarray(prediction(X, alpha, beta)[0], dtype=np.float64)
+    cost, grad_alpha, grad_beta = code.on_data(X, y, alpha, beta, m)
+    lr = float(example.lr)
+    return {
+        "prediction": yhat.reshape(-1),
+        "error": (y - yhat).reshape(-1),
+        "cost": scalar(cost),
+        "grad_alpha": scalar(grad_alpha),
+        "grad_beta": np.asarray(grad_beta, dtype=np.float64).reshape(-1),
+        "alpha_next": alpha - lr * scalar(grad_alpha),
+        "beta_next": (beta - lr * np.asarray(grad_beta)).reshape(-1),
+    }
+
+
+def descend(
+    example: Example, lr: float, iterations: int, tol: float = 1e-10, scale: str = "1/m"
+) -> Trajectory:
+    """Step from the example's start until ‖∇J‖ falls to `tol` of its start, or it diverges."""
+    code = compiled(scale)
+    X, y, alpha, beta = _arrays(example)
+    m = X.shape[0]
+    alphas, betas, costs = [alpha], [beta.reshape(-1)], []
+    cost, grad_alpha, grad_beta = (np.asarray(v) for v in code.on_data(X, y, alpha, beta, m))
+    start = _norm(grad_alpha, grad_beta)
+    costs.append(float(cost))
+    converged = diverged = False
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(iterations):
+            alpha = alpha - lr * float(grad_alpha)
+            beta = beta - lr * grad_beta
+            cost, grad_alpha, grad_beta = (
+                np.asarray(v) for v in code.on_data(X, y, alpha, beta, m)
+            )
+            alphas.append(alpha)
+            betas.append(beta.reshape(-1))
+            costs.append(float(cost))
+            if not np.isfinite(costs[-1]) or costs[-1] > DIVERGED * costs[0]:
+                diverged = True
+                break
+            if _norm(grad_alpha, grad_beta) <= tol * start:
+                converged = True
+                break
+    return Trajectory(lr, np.array(alphas), np.array(betas), np.array(costs), converged, diverged)
+
+
+def stability_bound(example: Example, scale: str = "1/m") -> float:
+    """2/λmax of the Hessian of this example's cost: descent converges for 0 < η < bound."""
+    X, y, _alpha, _beta = _arrays(example)
+    return curvature(Moments.values(X, y.reshape(-1, 1)), X.shape[0], Scale.parse(scale)).bound
+
+
+def _arrays(example: Example) -> tuple[Array, Array, float, Array]:
+    X = np.array([[float(v) for v in row] for row in example.X], dtype=np.float64)
+    y = np.array([[float(v)] for v in example.y], dtype=np.float64)
+    beta = np.array([[float(v) for v in example.beta]], dtype=np.float64)
+    return X, y, float(example.alpha), beta
+
+
+def _norm(grad_alpha: Any, grad_beta: Any) -> float:
+    return float(np.sqrt(float(grad_alpha) ** 2 + float(np.sum(np.square(grad_beta)))))
+
+
+# --- the whole worked example -------------------------------------------------------------
+
+BOUND_FRACTIONS = (0.25, 0.6, 0.95, 1.02)  # learning rates compared, as fractions of 2/λmax
+ITERATIONS = 100_000
+
+
+@dataclass(frozen=True, eq=False)
+class WorkedExample:
+    """Everything the worked example shows: the exact first iteration, its float twin, the
+    run at the example's learning rate, and runs at rates on either side of the bound."""
+
+    example: Example
+    first: FirstIteration
+    floats: dict[str, Any]
+    bound: float
+    run: Trajectory
+    curves: tuple[Trajectory, ...]
+
+    def table(self, head: int = 5, rows: int = 12) -> tuple[int, ...]:
+        """Which iterations a table shows: the first few, then every k-th, and the last."""
+        last = self.run.iterations
+        step = _round_step(max(1, (last - head) // rows))
+        shown = set(range(min(head, last) + 1)) | set(range(0, last + 1, step)) | {last}
+        return tuple(sorted(shown))
+
+
+def work(
+    derivation: Derivation,
+    example: Example = DEFAULT,
+    lr: Fraction | None = None,
+    iterations: int = ITERATIONS,
+) -> WorkedExample:
+    """Compute the worked example: exactly for the first iteration, in floats after it."""
+    chosen = example if lr is None else _with_lr(example, lr)
+    scale = derivation.model.scale.value
+    bound = stability_bound(chosen, scale)
+    rates = sorted({float(chosen.lr), *(f * bound for f in BOUND_FRACTIONS)})
+    return WorkedExample(
+        example=chosen,
+        first=first_iteration(derivation, chosen),
+        floats=float_iteration(chosen, scale),
+        bound=bound,
+        run=descend(chosen, float(chosen.lr), iterations, scale=scale),
+        curves=tuple(descend(chosen, rate, min(iterations, 2000), scale=scale) for rate in rates),
+    )
+
+
+def _with_lr(example: Example, lr: Fraction) -> Example:
+    return Example(
+        example.X, example.y, example.alpha, example.beta, lr, example.features, example.target
+    )
+
+
+def _round_step(step: int) -> int:
+    """The next 'round' number at or above `step`: 1, 2, 5, 10, 20, 50, ..."""
+    scale = 1
+    while True:
+        for factor in (1, 2, 5):
+            if factor * scale >= step:
+                return factor * scale
+        scale *= 10
+
+
+def load_example(path: str, target: str | None = None) -> Example:
+    """A worked example from a CSV file with a header (the target defaults to the last
+    column), read and checked as `derive run` reads data; α starts at 0 and every weight
+    at 0.1, and the learning rate is a simple decimal well below the stability bound."""
+    data = read_csv(path, target or _last_column(path))
+    check_arrays(data.X, data.y)
+    X = tuple(tuple(Fraction(repr(float(v))) for v in row) for row in data.X)
+    y = tuple(Fraction(repr(float(v))) for v in data.y)
+    start = Example(
+        X,
+        y,
+        Fraction(0),
+        (Fraction("0.1"),) * len(data.features),
+        Fraction("0.1"),
+        data.features,
+        data.target,
+    )
+    return _with_lr(start, _simple_rate(stability_bound(start)))
+
+
+def _simple_rate(bound: float) -> Fraction:
+    """The largest of 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, ... at or below 60% of the bound."""
+    limit = Fraction(repr(0.6 * bound))
+    power = 10
+    while True:
+        for mantissa in (5, 2, 1):
+            if Fraction(mantissa, power) <= limit:
+                return Fraction(mantissa, power)
+        power *= 10
+
+
+def _last_column(path: str) -> str:
+    try:
+        with open(path, newline="", encoding="utf-8") as stream:
+            header = next(csv.reader(stream), [])
+    except (OSError, UnicodeDecodeError):
+        header = []
+    return header[-1].strip() if header else ""

@@ -1,4 +1,4 @@
-"""What `derive steps` prints: the steps as terminal text or as JSON records.
+"""What `derive steps` and `derive example` print: terminal text or JSON.
 
 Presentation for the command line (cli.py stays thin): it receives the steps and their
 check results and formats them with the Unicode text printer, in the current language.
@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sympy as sp
+
+from derive.example import Trajectory, WorkedExample
 from derive.i18n import gettext
+from derive.numbers import example_text as example_text_of
 from derive.printing import relation_latex, relation_text, shape_text
 from derive.steps import Derivation
 from derive.verify import StepCheck
@@ -76,3 +80,107 @@ def steps_text(result: Derivation, checks: Sequence[StepCheck]) -> str:
 
 def _shape(shape: tuple[str, str]) -> str:
     return gettext("scalar") if shape == ("1", "1") else f"{shape[0]}×{shape[1]}"
+
+
+# --- derive example ---------------------------------------------------------------------
+
+
+def example_text(worked: WorkedExample) -> str:
+    """The worked example for a terminal: the data, the first iteration, an iteration table."""
+    example, run = worked.example, worked.run
+    m, n = example.size
+    lines = [
+        gettext("Worked example: {m} examples, {n} features ({features}), target {target}").format(
+            m=m, n=n, features=", ".join(example.features), target=example.target
+        ),
+        "",
+        f"X = {_numbers(example.X)}    y = {_numbers(tuple((v,) for v in example.y))}",
+        f"α = {_numbers(example.alpha)}    β = {_numbers((example.beta,))}    "
+        f"η = {_numbers(example.lr)}",
+        "",
+        gettext("First iteration"),
+    ]
+    for line in worked.first.lines:
+        lines.append(f"  {relation_text(line.lhs, line.op, line.formula)}")
+        lines.append(f"    = {example_text_of(line.substituted)}")
+        lines.append(f"    = {example_text_of(line.value)}")
+    lines += ["", _iterations_heading(worked), _table_row("k", "α", *_beta_names(n), "J")]
+    for k in worked.table():
+        values = [_decimal(run.alphas[k]), *(_decimal(b) for b in run.betas[k])]
+        lines.append(_table_row(str(k), *values, _decimal(run.costs[k])))
+    lines += ["", _outcome(run)]
+    return "\n".join(lines)
+
+
+def example_json(worked: WorkedExample) -> dict[str, Any]:
+    """The worked example as one JSON object (numbers as floats)."""
+    example, first, run = worked.example, worked.first, worked.run
+    return {
+        "X": [[float(v) for v in row] for row in example.X],
+        "y": [float(v) for v in example.y],
+        "alpha": float(example.alpha),
+        "beta": [float(v) for v in example.beta],
+        "lr": float(example.lr),
+        "prediction": _floats(first["prediction"]),
+        "cost": _floats(first["cost"]),
+        "grad_alpha": _floats(first["grad_alpha"]),
+        "grad_beta": _floats(first["grad_beta"]),
+        "alpha_next": _floats(first["alpha_next"]),
+        "beta_next": _floats(first["beta_next"]),
+        "bound": worked.bound,
+        "converged": run.converged,
+        "history": [
+            {
+                "iteration": k,
+                "alpha": float(run.alphas[k]),
+                "beta": [float(b) for b in run.betas[k]],
+                "cost": float(run.costs[k]),
+            }
+            for k in range(run.iterations + 1)
+        ],
+    }
+
+
+def _floats(value: Any) -> Any:
+    """An exact value as JSON: a number, or a flat list for a row or a column."""
+    if isinstance(value, sp.MatrixBase):
+        return [float(v) for v in value]
+    return float(value)
+
+
+def _numbers(value: Any) -> str:
+    if isinstance(value, tuple):
+        return example_text_of(
+            sp.ImmutableMatrix([[sp.Rational(str(v)) for v in row] for row in value])
+        )
+    return example_text_of(sp.Rational(str(value)))
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _beta_names(n: int) -> list[str]:
+    return [f"β{''.join('₀₁₂₃₄₅₆₇₈₉'[int(d)] for d in str(j + 1))}" for j in range(n)]
+
+
+def _table_row(*cells: str) -> str:
+    return "  " + "".join(f"{cell:>12}" for cell in cells)
+
+
+def _iterations_heading(worked: WorkedExample) -> str:
+    return gettext(
+        "Iterations with η = {lr}; descent converges for 0 < η < 2/λmax = {bound}"
+    ).format(lr=_numbers(worked.example.lr), bound=f"{worked.bound:.4g}")
+
+
+def _outcome(run: Trajectory) -> str:
+    if run.converged:
+        return gettext("converged after {k} iterations: ‖∇J‖ fell to 1e-10 of its start").format(
+            k=run.iterations
+        )
+    if run.diverged:
+        return gettext("diverged: the cost grew without bound after {k} iterations").format(
+            k=run.iterations
+        )
+    return gettext("not converged after {k} iterations").format(k=run.iterations)
