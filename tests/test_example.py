@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -80,8 +81,10 @@ def test_descent_reaches_least_squares_and_the_bound_is_2_over_lambda_max(mean: 
     assert worked.bound == pytest.approx(2 / np.linalg.eigvalsh(hessian).max(), rel=1e-12)
     above = [c for c in worked.curves if c.lr > worked.bound]
     below = [c for c in worked.curves if c.lr < worked.bound]
-    assert above and all(c.diverged for c in above)
-    assert below and all(not c.diverged for c in below)
+    assert above
+    assert all(c.diverged for c in above)
+    assert below
+    assert all(not c.diverged for c in below)
 
 
 def test_the_iteration_table_shows_the_first_steps_then_every_kth(mean: Derivation) -> None:
@@ -89,7 +92,7 @@ def test_the_iteration_table_shows_the_first_steps_then_every_kth(mean: Derivati
     rows = worked.table()
     assert rows[:6] == (0, 1, 2, 3, 4, 5)
     assert rows[-1] == worked.run.iterations
-    gaps = {b - a for a, b in zip(rows[6:-2], rows[7:-1], strict=True)}
+    gaps = {b - a for a, b in itertools.pairwise(rows)}
     assert len(gaps) == 1
 
 
