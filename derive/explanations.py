@@ -137,3 +137,18 @@ CHECKS = {
         "the two sides must agree to within one part in [parts]."
     ),
 }
+
+# The worked example; [bound] is filled in with the stability bound of its data.
+EXAMPLE = {
+    "introduction": N_(
+        "The data below are small whole numbers, so that the first iteration can be redone "
+        "with pencil and paper. Each line takes a formula of the derivation, puts the numbers "
+        "in, and works it out exactly; the table then follows the iterations that come after."
+    ),
+    "bound": N_(
+        "Gradient descent converges when the learning rate {eta} lies between 0 and "
+        "2/λmax, where λmax is the largest eigenvalue of the Hessian of the cost; for these "
+        "data the bound is [bound]. The figures show the cost falling, the path of the "
+        "weights across the contours of the cost, and what happens on either side of the bound."
+    ),
+}

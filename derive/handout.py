@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import derive
 from derive.errors import InputError
@@ -21,6 +22,9 @@ from derive.numeric_route import NUMERIC_TOLERANCE
 from derive.printing import latex, latex_inline, relation_parts, relation_text, text
 from derive.steps import Derivation, Relation, Step
 from derive.verify import EXPLICIT_SIZES, StepCheck
+
+if TYPE_CHECKING:
+    from derive.example_view import ExampleView
 
 DEFAULT_TITLE = N_("The gradient of the mean squared error, step by step")
 MAX_TITLE = 200
@@ -83,6 +87,7 @@ class Handout:
     scale: str
     generator: str
     lang: str
+    example: ExampleView | None = None  # the worked-example section, when there is one
 
     @property
     def verified(self) -> bool:

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -23,6 +23,8 @@ from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
 from derive.errors import DeriveError, InputError
+from derive.example import WorkedExample, work
+from derive.example_view import Figure, example_view
 from derive.handout import Handout, build_handout, check_title, formula, step_views
 from derive.i18n import gettext, language, ngettext
 from derive.notebook import build_notebook
@@ -115,6 +117,10 @@ _TEX_SPECIALS = {
     "β": r"\ensuremath{\beta}",
     "η": r"\ensuremath{\eta}",
     "∂": r"\ensuremath{\partial}",
+    "λ": r"\ensuremath{\lambda}",
+    "∇": r"\ensuremath{\nabla}",
+    "‖": r"\ensuremath{\|}",
+    "Σ": r"\ensuremath{\Sigma}",
 }
 _TEX_PATTERN = re.compile("|".join(re.escape(ch) for ch in _TEX_SPECIALS))
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -276,7 +282,14 @@ def _checked_handout(title: str | None, scale: str, lang: str) -> Handout:
         check_title(title)
     with language(lang):
         result = derivation(scale)
-        return build_handout(result, check_derivation(result), title)
+        document = build_handout(result, check_derivation(result), title)
+        worked = work(result)
+        return replace(document, example=example_view(result, worked, figures(worked)))
+
+
+def figures(worked: WorkedExample) -> tuple[Figure, ...]:
+    """The worked example's figures, as SVG for HTML and PDF for LaTeX."""
+    return ()
 
 
 def replace_files(out: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:

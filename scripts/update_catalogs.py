@@ -41,20 +41,11 @@ def main() -> None:
         check=True,
     )
     for catalog in sorted(LOCALE.glob("*/LC_MESSAGES/derive.po")):
+        lang = catalog.parent.parent.name
+        update = ["update", "-i", str(template), "-o", str(catalog), "-l", lang]
+        options = ["--no-fuzzy-matching", "--ignore-obsolete", "--ignore-pot-creation-date"]
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "babel.messages.frontend",
-                "update",
-                "-i",
-                str(template),
-                "-o",
-                str(catalog),
-                "--no-fuzzy-matching",
-                "--omit-header",
-                "--ignore-obsolete",
-            ],
+            [sys.executable, "-m", "babel.messages.frontend", *update, *options, "-w", "100"],
             cwd=ROOT,
             check=True,
         )
