@@ -135,3 +135,13 @@ def test_without_latex_the_command_still_succeeds_and_names_the_packages(
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.html", "handout.tex"]
     assert "install the Debian packages latexmk texlive-latex-recommended" in result.output
+
+
+def test_the_pdf_has_the_worked_example_with_its_numbers(need: Need, written: Path) -> None:
+    need("latexmk", "pdflatex", "pdftotext")
+    text = _text(written / "handout.pdf")
+    assert "A worked example" in text
+    squeezed = re.sub(r"\s+", "", text)
+    for number in ("14.935", "1.445", "0.985", "−13.45", "0.1896", "0.75"):
+        assert number in squeezed, number
+    assert "Theiterationsthatfollow" in squeezed

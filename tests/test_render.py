@@ -180,3 +180,14 @@ def test_step_checks_are_shown(handout: Handout, checks: tuple[StepCheck, ...]) 
     html = render_html(handout)
     assert html.count("✓ symbolic") == 19
     assert "failed" not in html
+
+
+def test_the_handout_html_has_the_worked_example(tmp_path: Path) -> None:
+    from derive.render import write_handouts
+
+    _document, written = write_handouts(tmp_path, ("html",))
+    html = written.paths[0].read_text()
+    assert '<section class="example" id="example">' in html
+    assert html.count('<table class="iterations">') == 1
+    assert "<td>14.935</td>" in html
+    assert 'alttext="\\begin{bmatrix} 1.445 &amp; 0.985 \\end{bmatrix}"' in html
