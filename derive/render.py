@@ -29,7 +29,7 @@ from derive.handout import Handout, build_handout, check_title, formula, step_vi
 from derive.i18n import gettext, language, ngettext
 from derive.notebook import build_notebook
 from derive.steps import Derivation, derivation
-from derive.verify import StepCheck, check_derivation
+from derive.verify import StepCheck, start_checks
 
 FORMATS = ("html", "tex", "pdf", "ipynb")
 DEFAULT_FORMATS = ("html", "tex", "pdf")
@@ -282,9 +282,11 @@ def _checked_handout(title: str | None, scale: str, lang: str) -> Handout:
         check_title(title)
     with language(lang):
         result = derivation(scale)
-        document = build_handout(result, check_derivation(result), title)
-        worked = work(result)
-        return replace(document, example=example_view(result, worked, figures(worked)))
+        with start_checks(result) as checks:
+            worked = work(result)  # while the checks run in their own processes
+            example = example_view(result, worked, figures(worked))
+            document = build_handout(result, checks.result(), title)
+        return replace(document, example=example)
 
 
 def figures(worked: WorkedExample) -> tuple[Figure, ...]:

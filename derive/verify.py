@@ -15,6 +15,8 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -79,16 +81,44 @@ def check_derivation(
     step (the cost's derivatives, say) serves the next; with more than one worker the
     routes run side by side in forked processes. Results do not depend on `workers`.
     """
-    workers = _worker_count(workers, len(routes))
-    if workers > 1:
-        with _forked_pool(derivation, workers) as pool:
-            by_route = pool.map(_worker_route, routes, chunksize=1)
-    else:
-        by_route = [_route_results(derivation, name) for name in routes]
-    return tuple(
-        StepCheck(step.number, step.key, tuple(results[index] for results in by_route))
-        for index, step in enumerate(derivation)
-    )
+    with start_checks(derivation, routes, workers) as pending:
+        return pending.result()
+
+
+@contextmanager
+def start_checks(
+    derivation: Derivation, routes: tuple[str, ...] = ROUTES, workers: int | None = None
+) -> Iterator[PendingChecks]:
+    """Start the checks in forked workers and let the caller work meanwhile.
+
+    The workers are forked on entry, before the caller does anything else, and stopped on
+    exit whether or not the result was collected.
+    """
+    count = _worker_count(workers, len(routes))
+    if count <= 1:
+        yield PendingChecks(derivation, routes, None)
+        return
+    with _forked_pool(derivation, count) as pool:
+        yield PendingChecks(derivation, routes, pool.map_async(_worker_route, routes, chunksize=1))
+
+
+@dataclass(frozen=True)
+class PendingChecks:
+    """Checks under way; `result()` waits for them (or runs them here without workers)."""
+
+    derivation: Derivation
+    routes: tuple[str, ...]
+    running: multiprocessing.pool.MapResult[tuple[RouteResult, ...]] | None
+
+    def result(self) -> tuple[StepCheck, ...]:
+        if self.running is not None:
+            by_route = self.running.get()
+        else:
+            by_route = [_route_results(self.derivation, name) for name in self.routes]
+        return tuple(
+            StepCheck(step.number, step.key, tuple(results[index] for results in by_route))
+            for index, step in enumerate(self.derivation)
+        )
 
 
 def _route_results(derivation: Derivation, name: str) -> tuple[RouteResult, ...]:
