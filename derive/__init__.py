@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from derive.check import CheckResult, check_gradient
     from derive.model import Model, Scale
     from derive.printing import latex, text
     from derive.steps import Derivation, Relation, Step, derivation
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "CheckResult": "derive.check",
+    "check_gradient": "derive.check",
     "Model": "derive.model",
     "Scale": "derive.model",
     "latex": "derive.printing",
@@ -33,6 +36,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "CheckResult",
     "Derivation",
     "Model",
     "Relation",
@@ -41,6 +45,7 @@ __all__ = [
     "Step",
     "StepCheck",
     "check_derivation",
+    "check_gradient",
     "check_step",
     "derivation",
     "latex",

@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:
+    from derive.check import CheckResult
     from derive.steps import Derivation
     from derive.verify import StepCheck
 
-from derive.errors import InputError
+from derive.errors import ExpressionError, InputError
 
 SCALES = ("1/m", "1/(2m)")
 # SymPy sizes its expression caches when it is first imported; the checks revisit the
@@ -38,6 +40,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except ExpressionError as error:  # the message, then the text with a caret
+            raise _InputFailure("\n".join((str(error), *error.pointer()))) from None
         except InputError as error:
             raise _InputFailure(str(error)) from None
 
@@ -131,6 +135,101 @@ def steps_text(result: Derivation, checks: Sequence[StepCheck]) -> str:
     passed = sum(check.passed for check in checks)
     lines.append(f"{passed} of {len(checks)} steps pass all checks.")
     return "\n".join(lines)
+
+
+class _ExpressionCommand(click.Command):
+    """A command whose argument is an expression that may start with a minus (-2/m uᵀX).
+
+    Click would read such an argument as short options (and `-\\frac...` as -h). Every
+    argument that is not one of the command's own options, or the value of one, is
+    moved after `--`, where Click takes it as it is.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value: set[str] = set()
+        flags: set[str] = set()
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                names = (*param.opts, *param.secondary_opts)
+                (flags if param.is_flag else takes_value).update(names)
+        options: list[str] = []
+        rest: list[str] = []
+        pending = iter(args)
+        for arg in pending:
+            if arg == "--":
+                rest.extend(pending)
+            elif arg in takes_value:
+                options.extend(
+                    [arg, *(value for value in [next(pending, None)] if value is not None)]
+                )
+            elif arg in flags or arg.split("=", 1)[0] in takes_value or arg.startswith("--"):
+                options.append(arg)
+            else:
+                rest.append(arg)
+        return super().parse_args(ctx, [*options, "--", *rest] if rest else options)
+
+
+@cli.command(cls=_ExpressionCommand)
+@click.argument("expression")
+@click.option(
+    "--wrt",
+    type=click.Choice(("alpha", "beta", "beta_j")),
+    required=True,
+    help="The parameter: alpha, beta (the 1×n row) or beta_j (its j-th entry).",
+)
+@click.option(
+    "--scale",
+    type=click.Choice(SCALES),
+    default="1/m",
+    show_default=True,
+    help="Factor in front of the sum of squared errors in the cost.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def check(expression: str, wrt: str, scale: str, as_json: bool) -> None:
+    """Check a gradient derived by hand, such as "-2/m u^T X" (--wrt beta).
+
+    Exit code 0 when it is right (also when right up to layout), 1 when it is not, with
+    what is wrong and a counterexample; 2 when the expression cannot be read.
+    """
+    from derive.check import check_gradient
+
+    result = check_gradient(expression, wrt, scale=scale)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(check_text(result))
+    sys.exit(0 if result.equivalent else 1)
+
+
+def check_text(result: CheckResult) -> str:
+    """A check for a terminal: the verdict, both gradients, the message, a counterexample."""
+    mark = "✓" if result.equivalent else "✗"
+    codes = f"  [{', '.join(result.diagnosis)}]" if result.diagnosis else ""
+    lines = [f"{mark} {result.verdict}{codes}"]
+    if result.given_text is not None:
+        lines.append(f"  yours:    {result.given_text}")
+    lines.append(f"  correct:  {result.expected_text}")
+    lines.extend(["", *textwrap.wrap(result.message, width=88)])
+    example = result.counterexample
+    if example is not None:
+        lines.extend(
+            [
+                "",
+                f"Counterexample (m = {example.m}, n = {example.n}):",
+                f"  X = {_rows(example.X)}",
+                f"  y = {_rows((example.y,))}ᵀ   α = {example.alpha}"
+                f"   β = {_rows((example.beta,))}",
+                f"  yours:    {_rows(example.given)}",
+                f"  correct:  {_rows(example.expected)}",
+            ]
+        )
+    return "\n".join(lines)
+
+
+def _rows(rows: Sequence[Sequence[object]]) -> str:
+    """[[1, 2], [3, 4]] for a matrix, [1, 2] for a single row."""
+    shown = ["[" + ", ".join(str(value) for value in row) + "]" for row in rows]
+    return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
 
 
 def _shape(shape: tuple[str, str]) -> str:
