@@ -1,86 +1,38 @@
-"""From a parse tree to SymPy objects: names, entries, sums, shapes and bounds.
+"""From a parse tree to SymPy objects: operators, sums, shapes and bounds.
 
 Second stage of `derive check` (parse -> build -> diagnose -> check). The builder walks
-the tree of parse.py and makes every SymPy object itself (no eval, no sympify); it keeps
-the shape of each part, the range of each index and the degree in the data, so that a
-product that is not conformable is reported as a `ShapeClash` (a diagnosis, not an input
-error) and input that could make the checks run away is refused as an `ExpressionError`.
+the tree and makes every SymPy object itself (no eval, no sympify), keeping shapes,
+index ranges and the degree in the data: a product that does not fit is a `ShapeClash`,
+input that could make the checks run away is refused as an `ExpressionError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import NoReturn
+from dataclasses import replace
 
 import lark
 import sympy as sp
-from sympy import MatrixExpr, OneMatrix
+from sympy import OneMatrix
 
-from derive.errors import ExpressionError
-from derive.indexed import MatrixSum, Row
+from derive.indexed import MatrixSum
 from derive.model import Model
-from derive.parse import Node, Parsed, Tree
+from derive.names import SUBSCRIPTS, Leaves
+from derive.parse import Node, Parsed, Tree, node_start
+from derive.value import (
+    ONE,
+    Shape,
+    ShapeClash,
+    Value,
+    a_shape,
+    index_symbol,
+    merge_indices,
+    scalar,
+    shape_text,
+)
 
-Shape = tuple[sp.Expr, sp.Expr]
-ONE = sp.Integer(1)
-MAX_DIGITS = 15  # in one number
-MAX_EXPONENT = 16  # |k| in a power a^k
 MAX_DEGREE = 8  # total degree in the data X, y, α, β (u and ŷ count twice)
 MAX_SUMS = 4  # sums multiplied together in a term (their normal form costs a factorial)
-INDEX_LETTERS = "ijklpqrst"
-SUBSCRIPTS = {"ᵢ": "i", "ⱼ": "j", "ₖ": "k"}
-SPELLINGS = {
-    "X": "X",
-    "x": "x",
-    "y": "y",
-    "alpha": "alpha",
-    "α": "alpha",
-    r"\alpha": "alpha",
-    "beta": "beta",
-    "β": "beta",
-    r"\beta": "beta",
-    "m": "m",
-    "n": "n",
-    "u": "u",
-    "yhat": "yhat",
-    "y_hat": "yhat",
-    "ŷ": "yhat",
-    "ones": "ones",
-    "𝟏": "ones",
-}
-KNOWN = "X, y, alpha (α), beta (β), m, n, u, yhat (ŷ), ones (𝟏)"
-
-
-class ShapeClash(Exception):
-    """Parts of the expression whose sizes do not fit; `position` is where, in the text."""
-
-    def __init__(self, message: str, position: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.position = position
-
-
-@dataclass(frozen=True)
-class Value:
-    """A built part: its SymPy object, shape, degree in the data and free indices.
-
-    `indices` maps each free index letter to the size it runs over (m or n); `one` marks
-    the literal 1, which transposed (1ᵀ) is the row of ones; `sums` counts the sums one
-    term multiplies together once entries are written out (uᵀX is one, and y or ŷ
-    bring one, Xβᵀ, when written in the error u).
-    """
-
-    expr: sp.Basic
-    shape: Shape
-    degree: int = 0
-    indices: tuple[tuple[str, sp.Expr], ...] = ()
-    one: bool = False
-    sums: int = 0
-
-    @property
-    def is_matrix(self) -> bool:
-        return isinstance(self.expr, MatrixExpr)
 
 
 def build(parsed: Parsed, model: Model) -> Value:
@@ -105,58 +57,8 @@ def build(parsed: Parsed, model: Model) -> Value:
     return value
 
 
-def index_symbol(letter: str) -> sp.Symbol:
-    """The symbol of an index letter while it is free in the part being built."""
-    return sp.Symbol(letter, integer=True)
-
-
-def shape_text(shape: Shape) -> str:
-    return "1×1" if shape == (ONE, ONE) else f"{shape[0]}×{shape[1]}"
-
-
-def a_shape(shape: Shape) -> str:
-    """The shape with its article as read aloud: a 1×n, an m×1."""
-    return f"{'an' if str(shape[0]) in ('m', 'n') else 'a'} {shape_text(shape)}"
-
-
-def scalar(value: Value) -> Value:
-    """A 1×1 matrix as a scalar (its only entry); anything else unchanged."""
-    if value.is_matrix and value.shape == (ONE, ONE):
-        return replace(value, expr=value.expr[0, 0])
-    return value
-
-
-def _merge(*parts: Value, where: int | None = None) -> tuple[tuple[str, sp.Expr], ...]:
-    ranges: dict[str, sp.Expr] = {}
-    for part in parts:
-        for letter, size in part.indices:
-            if ranges.setdefault(letter, size) != size:
-                raise ShapeClash(
-                    f"the index {letter} runs over both the examples (1..m) and the "
-                    "features (1..n)",
-                    where,
-                )
-    return tuple(sorted(ranges.items()))
-
-
-class Builder:
+class Builder(Leaves):
     """Walks a parse tree; one method per tree node, found by name (`_add`, `_sigma`, ...)."""
-
-    def __init__(self, text: str, model: Model) -> None:
-        self.text = text
-        self.model = model
-        M = model
-        self.names: dict[str, Value] = {
-            "X": Value(M.X, (M.m, M.n), 1),
-            "y": Value(M.y, (M.m, ONE), 1, sums=1),
-            "alpha": Value(M.alpha, (ONE, ONE), 1),
-            "beta": Value(M.beta, (ONE, M.n), 1),
-            "m": Value(M.m, (ONE, ONE)),
-            "n": Value(M.n, (ONE, ONE)),
-            "u": Value(M.u, (M.m, ONE), 2),
-            "yhat": Value(M.yhat, (M.m, ONE), 2, sums=1),
-            "ones": Value(OneMatrix(M.m, ONE), (M.m, ONE)),
-        }
 
     def build(self, node: Node) -> Value:
         if isinstance(node, lark.Token):
@@ -176,110 +78,6 @@ class Builder:
                 node,
             )
         return value
-
-    def fail(self, problem: str, node: Node | None) -> NoReturn:
-        raise ExpressionError(problem, self.text, _start(node))
-
-    def clash(self, message: str, node: Node) -> ShapeClash:
-        return ShapeClash(message, _start(node))
-
-    def snippet(self, node: Node) -> str:
-        start, end = _start(node), _end(node)
-        return self.text[start:end].strip() if start is not None and end else "?"
-
-    # ------------------------------------------------------------------ leaves
-
-    def _token(self, token: lark.Token) -> Value:
-        raise ExpressionError(f"unexpected {str(token)!r}", self.text, token.start_pos)
-
-    def _number(self, node: Tree) -> Value:
-        token = _leaf(node)
-        digits = token.replace(".", "")
-        if len(digits) > MAX_DIGITS:
-            self.fail(f"a number with more than {MAX_DIGITS} digits", node)
-        whole, _, fraction = str(token).partition(".")
-        number = sp.Integer(int(whole + fraction)) / sp.Integer(10) ** len(fraction)
-        return Value(number, (ONE, ONE), one=str(token) == "1")
-
-    def _name(self, node: Tree) -> Value:
-        base, letters = self._spelling(_leaf(node))
-        if letters:
-            return self._entry_of(base, letters, node)
-        if base == "x":
-            self.fail("x needs a subscript (x_ij is the entry of X); the matrix is X", node)
-        return self.names[base]
-
-    def _spelling(self, token: lark.Token) -> tuple[str, str]:
-        """(canonical name, subscript letters) of a name as typed: X_ij, yhat_i, βⱼ, y_hat."""
-        word = str(token)
-        if token.type == "ONES_SYMBOL":
-            return "ones", ""
-        letters = ""
-        while word and word[-1] in SUBSCRIPTS:
-            letters = SUBSCRIPTS[word[-1]] + letters
-            word = word[:-1]
-        parts = word.split("_")
-        for cut in range(len(parts), 0, -1):
-            base = "_".join(parts[:cut])
-            if base in SPELLINGS:
-                return SPELLINGS[base], "".join(parts[cut:]) + letters
-        raise ExpressionError(
-            f"unknown name {str(token)!r}; the names are {KNOWN}", self.text, token.start_pos
-        )
-
-    def _hat(self, node: Tree) -> Value:
-        (inner,) = node.children
-        if self._base_name(inner) != "y":
-            self.fail("a hat is only for the prediction ŷ (\\hat{y})", node)
-        return self.names["yhat"]
-
-    def _entry(self, node: Tree) -> Value:
-        base_node, indices = node.children
-        base = self._base_name(base_node)
-        if base is None:
-            self.fail("only a name can have a subscript (X_ij, y_i, \\beta_j)", node)
-        letters = "".join(str(token) for token in _children(indices))
-        return self._entry_of(str(base), letters, node)
-
-    def _base_name(self, node: Node) -> str | None:
-        if isinstance(node, lark.Token):
-            base, letters = self._spelling(node)
-            return None if letters else base
-        if node.data == "name":
-            return self._base_name(node.children[0])
-        if node.data == "hat" and self._base_name(node.children[0]) == "y":
-            return "yhat"
-        return None
-
-    def _entry_of(self, base: str, letters: str, node: Tree) -> Value:
-        """y_i, X_ij, β_j, u_i, ŷ_i, 𝟏_i, and X_i (row i of X)."""
-        for letter in letters:
-            if letter not in INDEX_LETTERS:
-                self.fail(
-                    f"subscripts are index letters ({', '.join(INDEX_LETTERS)}), not {letter!r}",
-                    node,
-                )
-        M = self.model
-        whole = self.names["X" if base == "x" else base]
-        rows, cols = whole.shape
-        sizes = [size for size in (rows, cols) if size != ONE]
-        if base in ("X", "x") and len(letters) == 1:
-            i = index_symbol(letters)
-            return Value(Row(M.X, i), (ONE, M.n), 1, ((letters, M.m),))
-        if len(letters) != len(sizes) or not sizes:
-            self.fail(f"{base} takes {len(sizes)} subscript(s), not {len(letters)}", node)
-        symbols = [index_symbol(letter) for letter in letters]
-        ranges = _merge(
-            *(Value(ONE, (ONE, ONE), 0, ((a, s),)) for a, s in zip(letters, sizes, strict=True))
-        )
-        if base == "ones":
-            return Value(ONE, (ONE, ONE), 0, ranges)
-        if rows == ONE:
-            symbols.insert(0, sp.Integer(0))
-        elif cols == ONE:
-            symbols.append(sp.Integer(0))
-        element = whole.expr[symbols[0], symbols[1]]
-        return Value(element, (ONE, ONE), whole.degree, ranges, sums=whole.sums)
 
     # ------------------------------------------------------------------ arithmetic
 
@@ -308,7 +106,9 @@ class Builder:
             left, right = scalar(left), scalar(right)
         expr = left.expr + right.expr if sign > 0 else left.expr - right.expr
         degree, sums = max(left.degree, right.degree), max(left.sums, right.sums)
-        return Value(expr, left.shape, degree, _merge(left, right, where=_start(node)), sums=sums)
+        return Value(
+            expr, left.shape, degree, merge_indices(left, right, where=node_start(node)), sums=sums
+        )
 
     def _operands(self, verb: str, node: Tree, left: Value, right: Value) -> str:
         """`a b` multiplies an m×1 (a) by an m×n (b): the two sides of a clash, named."""
@@ -337,7 +137,7 @@ class Builder:
                     self._operands("multiplies", node, left, right) + sizes, right_node
                 )
         shape = _product_shape(left, right)
-        ranges = _merge(left, right, where=_start(node))
+        ranges = merge_indices(left, right, where=node_start(node))
         inner = left.is_matrix and right.is_matrix and left.shape[1] != ONE
         sums = left.sums + right.sums + (1 if inner else 0)
         degree = left.degree + right.degree
@@ -356,38 +156,25 @@ class Builder:
             self.fail("division by an expression in the data; divide by numbers, m or n", node)
         if right.expr.is_zero:
             self.fail("division by zero", right_node)
-        ranges = _merge(left, right, where=_start(node))
+        ranges = merge_indices(left, right, where=node_start(node))
         return Value(left.expr / right.expr, left.shape, left.degree, ranges, sums=left.sums)
 
     def _power(self, node: Tree) -> Value:
         base_node, exponent_node = node.children
-        base, exponent = scalar(self.build(base_node)), self.build(exponent_node)
+        base = scalar(self.build(base_node))
         if base.is_matrix:
             raise self.clash(
                 f"{self.snippet(base_node)} is {shape_text(base.shape)}: powers are for "
                 "numbers (write uᵀu for a sum of squares)",
                 base_node,
             )
-        power = exponent.expr
-        if exponent.degree or exponent.indices or not getattr(power, "is_Integer", False):
-            self.fail("exponents must be whole numbers", exponent_node)
-        k = int(power)
-        if abs(k) > MAX_EXPONENT:
-            self.fail(f"exponents larger than {MAX_EXPONENT} are not used here", exponent_node)
+        k = int(self.build(exponent_node).expr)  # parse.py allows whole numbers up to 16
         if k < 0 and (base.degree or base.indices):
             self.fail("a negative power of the data (division by the data)", node)
         if k < 0 and base.expr.is_zero:
             self.fail("division by zero", node)
-        self._bound_number(base.expr, k, node)
         degree, sums = base.degree * abs(k), base.sums * abs(k)
         return Value(base.expr**k, base.shape, degree, base.indices, sums=sums)
-
-    def _bound_number(self, base: sp.Basic, k: int, node: Tree) -> None:
-        """A power of a number is computed at once: refuse results over 100 digits."""
-        numeric = base.atoms(sp.Rational) | ({base} if base.is_Rational else set())
-        largest = max((max(abs(r.p), abs(r.q)) for r in numeric), default=1)
-        if largest > 1 and len(str(largest)) * abs(k) > 100:
-            self.fail("this power makes a number with more than 100 digits", node)
 
     def _transpose(self, node: Tree) -> Value:
         (operand,) = node.children
@@ -468,11 +255,6 @@ class Builder:
             self.fail("a sum runs over all examples (i=1..m) or all features (k=1..n)", limits)
         return letter, self.names[size_name].expr
 
-    def _index_letter(self, letter: str, node: Node) -> str:
-        if letter not in INDEX_LETTERS:
-            self.fail(f"{letter!r} cannot be an index; use one of {', '.join(INDEX_LETTERS)}", node)
-        return letter
-
 
 def _product_shape(left: Value, right: Value) -> Shape:
     if not left.is_matrix:
@@ -480,29 +262,3 @@ def _product_shape(left: Value, right: Value) -> Shape:
     if not right.is_matrix:
         return left.shape
     return (left.shape[0], right.shape[1])
-
-
-def _leaf(node: Tree) -> lark.Token:
-    """The one token of a leaf node (number, name)."""
-    (token,) = node.children
-    if not isinstance(token, lark.Token):
-        raise TypeError(f"{node.data} holds a tree, not a token")
-    return token
-
-
-def _children(node: Node) -> list[Node]:
-    return list(node.children) if isinstance(node, lark.Tree) else [node]
-
-
-def _start(node: Node | None) -> int | None:
-    if isinstance(node, lark.Token):
-        return node.start_pos
-    if isinstance(node, lark.Tree):
-        return getattr(node.meta, "start_pos", None)
-    return None
-
-
-def _end(node: Node) -> int | None:
-    if isinstance(node, lark.Token):
-        return node.end_pos
-    return getattr(node.meta, "end_pos", None)

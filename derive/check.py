@@ -1,8 +1,8 @@
 """Check a hand-derived gradient: a verdict, the mistake named, and a counterexample.
 
 The entry point of `derive check` (parse -> build -> diagnose -> check): the text is
-parsed here, in the calling process; building and comparing run in a forked child with
-a time limit (timelimit.py). The expected gradients are those the derivation computes
+parsed and built here, where both are bounded; comparing runs in a forked child with a
+time limit (timelimit.py). The expected gradients are those the derivation computes
 (steps.compute). The result is a frozen `CheckResult` of plain data: codes, a message
 for a student, LaTeX and text of both gradients, and a counterexample when they differ.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import sympy as sp
 
-from derive.build import ONE, ShapeClash, Value, a_shape, build
+from derive.build import build
 from derive.diagnose import Comparison, Counterexample, Finding
 from derive.errors import InputError
 from derive.explain import explain, factor_text
@@ -25,6 +25,7 @@ from derive.parse import Parsed, parse
 from derive.printing import latex, text
 from derive.steps import Calculus, compute
 from derive.timelimit import TimeLimitExceeded, run_limited
+from derive.value import ONE, ShapeClash, Value, a_shape
 
 WRT = ("alpha", "beta", "beta_j")
 TIME_LIMIT = 10.0  # seconds for building and comparing one expression
@@ -120,9 +121,10 @@ def check_gradient(
     except ValueError as error:
         raise InputError(str(error)) from None
     parsed = parse(text)
+    built = _build(parsed, chosen)  # bounded by parse.py and build.py: refusals come fast
     target(chosen, wrt)  # computed here, so that the child process inherits it
     try:
-        return run_limited(analyse, (parsed, wrt, chosen), time_limit)
+        return run_limited(analyse, (parsed, built, wrt, chosen), time_limit)
     except TimeLimitExceeded as error:
         raise InputError(f"the check of this expression was {error}; simplify it") from None
 
@@ -156,8 +158,16 @@ def _calculus(scale: Scale) -> Calculus:
     return compute(_model(scale))
 
 
-def analyse(parsed: Parsed, wrt: str, scale: Scale) -> CheckResult:
-    """Build the expression and compare it with the target (runs in the child process)."""
+def _build(parsed: Parsed, scale: Scale) -> Value | ShapeClash:
+    """The built expression, or the clash of shapes that stopped it."""
+    try:
+        return build(parsed, _model(scale))
+    except ShapeClash as clash:
+        return clash
+
+
+def analyse(parsed: Parsed, built: Value | ShapeClash, wrt: str, scale: Scale) -> CheckResult:
+    """Compare the built expression with the target (runs in the child process)."""
     goal = target(scale, wrt)
     model = _model(scale)
     base = {
@@ -167,10 +177,9 @@ def analyse(parsed: Parsed, wrt: str, scale: Scale) -> CheckResult:
         "expected_latex": latex(goal.expected),
         "expected_text": text(goal.expected),
     }
-    try:
-        value = build(parsed, model)
-    except ShapeClash as clash:
-        return _shape_result(base, clash.message)
+    if isinstance(built, ShapeClash):
+        return _shape_result(base, built.message)
+    value = built
     given = {"given_latex": latex(value.expr), "given_text": text(value.expr)}
     problem, transposed = _shape_problem(value, goal, model)
     if problem is not None:

@@ -191,6 +191,9 @@ def check(expression: str, wrt: str, scale: str, as_json: bool) -> None:
     Exit code 0 when it is right (also when right up to layout), 1 when it is not, with
     what is wrong and a counterexample; 2 when the expression cannot be read.
     """
+    from derive.parse import parse
+
+    parse(expression)  # unreadable text is refused here, before SymPy is imported
     from derive.check import check_gradient
 
     result = check_gradient(expression, wrt, scale=scale)

@@ -175,9 +175,8 @@ def index_through(expr: sp.Basic) -> sp.Basic:
 def as_compared(expr: sp.Basic) -> sp.Basic:
     """A 1×1 matrix as its entry; larger matrices expanded."""
     if isinstance(expr, MatrixExpr):
-        if expr.shape == (1, 1):
-            return expr[0, 0]
-        return sp.expand(expr)
+        expanded = sp.expand(expr)  # flat sums first: their entries are far cheaper
+        return expanded[0, 0] if expr.shape == (1, 1) else expanded
     return expr
 
 

@@ -79,18 +79,20 @@ def _factor_sentences(codes: tuple[str, ...], factor: sp.Expr, scale: Scale) -> 
         )
     if "factor" in codes:
         size = factor_text(abs(factor))
-        sentence = f"Off by a constant factor: your expression is {size} times {compared}"
-        sentences.append(sentence + _factor_reason(size, scale) + ".")
+        lead = "Apart from the sign, your" if "sign" in codes else "Off by a constant factor: your"
+        sentence = f"{lead} expression is {size} times {compared}"
+        sentences.append(sentence + _factor_reason(size, scale, "sign" in codes) + ".")
     return sentences
 
 
-def _factor_reason(size: str, scale: Scale) -> str:
+def _factor_reason(size: str, scale: Scale, sign: bool) -> str:
     """Why a factor may have appeared, when it is one of the usual ones."""
     other = Scale.HALF_MEAN if scale is Scale.MEAN else Scale.MEAN
     if (size, scale) in (("1/2", Scale.MEAN), ("2", Scale.HALF_MEAN)):
+        that = "with the sign corrected, that would be" if sign else "that is exactly"
         return (
-            f": that is exactly the gradient under the other convention, "
-            f"J = {other.value}·Σ uᵢ²; if that is your cost, check with --scale {other.value}"
+            f": {that} the gradient under the other convention, J = {other.value}·Σ uᵢ²; "
+            f"if that is your cost, check with --scale {other.value}"
         )
     if size == "1/2":
         return ": the 2 that comes from differentiating the square uᵢ² is missing"

@@ -2,8 +2,8 @@
 
 First stage of `derive check` (parse -> build -> diagnose -> check). Nothing here
 evaluates anything: the text is screened (length, characters, nesting), parsed by the
-LALR grammar in grammar.lark, and the tree is bounded in depth. Every refusal is an
-`ExpressionError` that names the column of the offending character.
+LALR grammar in grammar.lark, and the tree is bounded (depth, numbers, powers). Every
+refusal is an `ExpressionError` that names the column of the offending character.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from derive.errors import ExpressionError
 MAX_LENGTH = 2000  # characters
 MAX_NESTING = 20  # brackets inside brackets
 MAX_DEPTH = 60  # levels of the parse tree (chains of signs, powers and sums count too)
+MAX_DIGITS = 15  # in one number
+MAX_EXPONENT = 16  # |k| in a power a^k
+MAX_POWER_DIGITS = 100  # in a power of a number, computed at once
 OPENING, CLOSING = "([{", ")]}"
 WHITESPACE = "\t\n\r"
 KNOWN_COMMANDS = frozenset(
@@ -62,7 +65,7 @@ def parse(source: str | bytes) -> Parsed:
         tree = parser().parse(text, start=notation)
     except UnexpectedInput as error:
         raise _syntax_error(error, text) from None
-    _bound_depth(tree, text)
+    _bound_tree(tree, text)
     return Parsed(text=text, notation=notation, tree=tree)
 
 
@@ -149,16 +152,73 @@ def _syntax_error(error: UnexpectedInput, text: str) -> ExpressionError:
     return ExpressionError(f"unexpected {str(token)!r}", text, position)
 
 
-def _bound_depth(tree: Tree, text: str) -> None:
-    """Refuse trees deeper than MAX_DEPTH, walking iteratively (no recursion to overflow)."""
+def _bound_tree(tree: Tree, text: str) -> None:
+    """Refuse trees deeper than MAX_DEPTH, and enormous numbers and powers, before any
+    arithmetic; the walk is iterative, so that no recursion can overflow."""
     stack: list[tuple[Node, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
-        if not isinstance(node, lark.Tree):
+        if isinstance(node, lark.Token):
+            if node.type == "NUMBER" and len(node.replace(".", "")) > MAX_DIGITS:
+                raise ExpressionError(
+                    f"a number with more than {MAX_DIGITS} digits", text, node.start_pos
+                )
             continue
         if depth > MAX_DEPTH:
-            position = getattr(node.meta, "start_pos", None)
             raise ExpressionError(
-                f"the expression is nested more than {MAX_DEPTH} levels deep", text, position
+                f"the expression is nested more than {MAX_DEPTH} levels deep",
+                text,
+                node_start(node),
             )
+        if node.data == "power":
+            _bound_power(node, text)
         stack.extend((child, depth + 1) for child in node.children)
+
+
+def _bound_power(node: Tree, text: str) -> None:
+    """a^k: k a whole number up to MAX_EXPONENT, a not a power, a number a^k not huge."""
+    base, exponent = node.children
+    k = _literal_integer(exponent)
+    if k is None or abs(k) > MAX_EXPONENT:
+        raise ExpressionError(
+            f"an exponent is a whole number from -{MAX_EXPONENT} to {MAX_EXPONENT}",
+            text,
+            node_start(exponent),
+        )
+    if isinstance(base, lark.Tree) and base.data == "power":
+        raise ExpressionError("a power of a power: write one power", text, node_start(node))
+    digits = _literal_integer(base)
+    if digits is not None and len(str(abs(digits))) * abs(k) > MAX_POWER_DIGITS:
+        raise ExpressionError(
+            f"this power makes a number with more than {MAX_POWER_DIGITS} digits",
+            text,
+            node_start(node),
+        )
+
+
+def _literal_integer(node: Node) -> int | None:
+    """The value of a literal whole number, possibly negated (2, -3), or None."""
+    sign = 1
+    while isinstance(node, lark.Tree) and node.data == "neg":
+        sign, node = -sign, node.children[0]
+    if isinstance(node, lark.Tree) and node.data == "number":
+        (token,) = node.children
+        if isinstance(token, lark.Token) and token.isdigit():
+            return sign * int(token)
+    return None
+
+
+def node_start(node: Node | None) -> int | None:
+    """Where a node of the tree starts in the text (None when unknown)."""
+    if isinstance(node, lark.Token):
+        return node.start_pos
+    if isinstance(node, lark.Tree):
+        return getattr(node.meta, "start_pos", None)
+    return None
+
+
+def node_end(node: Node) -> int | None:
+    """Where a node of the tree ends in the text (None when unknown)."""
+    if isinstance(node, lark.Token):
+        return node.end_pos
+    return getattr(node.meta, "end_pos", None)

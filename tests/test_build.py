@@ -9,11 +9,12 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.build import ONE, Builder, ShapeClash, Value, build, index_symbol
+from derive.build import Builder, build
 from derive.errors import ExpressionError
 from derive.indexed import MatrixSum, Row
 from derive.model import build_model
 from derive.parse import parse
+from derive.value import ONE, ShapeClash, Value, index_symbol
 from tests.test_parse import PIECES
 
 M = build_model()
@@ -151,11 +152,6 @@ def test_shapes_that_do_not_fit_are_a_clash_that_names_the_sizes(text: str, need
         ("z", "unknown name 'z'"),
         ("yhatt", "unknown name 'yhatt'"),
         ("x", "x needs a subscript"),
-        ("9^9^9^9", "exponents larger than"),
-        ("9**9**9**9", "exponents larger than"),
-        ("((10^10)^10)^10", "more than 100 digits"),
-        ("1234567890123456789 u", "more than 15 digits"),
-        ("m^0.5", "whole numbers"),
         ("alpha^-1", "negative power of the data"),
         ("u / alpha", "division by an expression in the data"),
         ("u / 0", "division by zero"),

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,38 @@ def test_python_code_has_no_side_effect(tmp_path: Path) -> None:
     assert not target.exists()
     assert b"Traceback" not in done.stderr
     assert done.stderr.decode().startswith("Error: column 1: unexpected '_'")
+
+
+@pytest.mark.parametrize(
+    "text", ["__import__('os')", "lambda: 0", "9^9^9^9", "u" * 2001, "X\x1b[2J", "(" * 50]
+)
+def test_hostile_input_is_refused_by_the_command_within_a_second(text: str) -> None:
+    start = time.perf_counter()
+    done = _run(text, "--wrt", "beta")
+    elapsed = time.perf_counter() - start  # interpreter start-up included
+    assert done.returncode == 2
+    assert done.stdout == b""
+    assert done.stderr.startswith(b"Error: ")
+    assert b"Traceback" not in done.stderr
+    assert elapsed < 1.0
+
+
+def test_unreadable_text_is_refused_before_sympy_is_imported() -> None:
+    probe = (
+        "import sys; from click.testing import CliRunner; from derive.cli import cli; "
+        "r = CliRunner().invoke(cli, ['check', '__import__(1)', '--wrt', 'beta']); "
+        "print(r.exit_code, 'sympy' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split() == ["2", "False"]
+
+
+def test_the_readme_example_is_the_real_output(runner: CliRunner) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = '$ derive check "1/m (yhat - y)^T X" --wrt beta\n'
+    start = readme.index(command) + len(command)
+    shown = readme[start : readme.index("```", start)]
+    result = runner.invoke(cli, ["check", "1/m (yhat - y)^T X", "--wrt", "beta"])
+    assert result.output == shown

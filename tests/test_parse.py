@@ -84,6 +84,34 @@ def test_invalid_utf8_bytes_are_refused_at_their_place() -> None:
     assert caught.value.position == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "column", "needle"),
+    [
+        ("9^9^9^9", 3, "an exponent is a whole number from -16 to 16"),
+        ("9**9**9**9", 4, "an exponent is a whole number"),
+        ("m^0.5", 3, "an exponent is a whole number"),
+        ("m^n", 3, "an exponent is a whole number"),
+        (r"\alpha^{n}", 9, "an exponent is a whole number"),
+        ("m^17", 3, "an exponent is a whole number"),
+        ("(m^2)^2", 1, "a power of a power"),
+        ("999999999^12", 1, "more than 100 digits"),
+        ("1234567890123456789 u", 1, "more than 15 digits"),
+    ],
+)
+def test_enormous_numbers_and_powers_are_refused_before_any_arithmetic(
+    text: str, column: int, needle: str
+) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    assert needle in str(caught.value)
+    assert caught.value.position == column - 1
+
+
+def test_small_powers_and_negative_exponents_are_read() -> None:
+    for text in ("m^2", "m^-1", "2^16", r"\alpha^{-2}", "(2 m)^3"):
+        assert parse(text).tree.data == "power"
+
+
 def test_empty_text_is_refused() -> None:
     with pytest.raises(ExpressionError, match="empty"):
         parse("   ")
