@@ -28,7 +28,7 @@ from derive.timelimit import TimeLimitExceeded, run_limited
 from derive.value import ONE, ShapeClash, Value, a_shape
 
 WRT = ("alpha", "beta", "beta_j")
-TIME_LIMIT = 10.0  # seconds for building and comparing one expression
+TIME_LIMIT = 10.0  # seconds for comparing one expression (in the child process)
 CODES = ("sign", "factor", "layout", "shape", "missing-bias", "other")
 # One worked example of a diagnosis, for the handouts: the sign is right (ŷ − y absorbs
 # the minus) but the factor 2 is missing, exactly as under the 1/(2m) convention.

@@ -12,8 +12,9 @@ sizes, in front of the gradient or of the gradient without the bias.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sympy as sp
 from sympy import ImmutableMatrix, MatrixExpr, OneMatrix, Sum
@@ -23,6 +24,7 @@ from derive.indexed import MatrixSum
 from derive.matcalc import is_zero_matrix, linear_sums, orient
 from derive.model import Model
 
+T = TypeVar("T")
 SIZES = ((3, 2), (4, 2), (3, 4))  # m changes from the first to the second, n to the third
 CONFIRM = (5, 3)  # a size the fit has not seen
 EXPONENTS = range(-3, 4)  # a in mᵃ, b in nᵇ
@@ -122,7 +124,7 @@ class Comparison:
     def symbolic_zero(self, expr: sp.Basic) -> bool:
         """True when the difference reduces to zero at symbolic sizes (False: not shown)."""
         if isinstance(expr, MatrixExpr):
-            if is_zero_matrix(expr):
+            if with_sums_held(is_zero_matrix, expr):
                 return True
             expr = expr[0, self.model.j]
         return bool(linear_sums(expr) == 0)
@@ -131,7 +133,7 @@ class Comparison:
         """Given minus expected, simplified, in the coordinates of the error."""
         difference = self.given - self.expected
         if isinstance(difference, MatrixExpr):
-            return orient(difference)
+            return with_sums_held(orient, difference)
         merged = linear_sums(difference)  # sums over the same range become one sum
         indices = {s: sp.Dummy(s.name, integer=True) for s in merged.atoms(sp.Symbol)}
         renamed = merged.xreplace({s: d for s, d in indices.items() if s.name.startswith("_k")})
@@ -175,9 +177,23 @@ def index_through(expr: sp.Basic) -> sp.Basic:
 def as_compared(expr: sp.Basic) -> sp.Basic:
     """A 1×1 matrix as its entry; larger matrices expanded."""
     if isinstance(expr, MatrixExpr):
-        expanded = sp.expand(expr)  # flat sums first: their entries are far cheaper
+        expanded = with_sums_held(sp.expand, expr)  # flat first: entries are far cheaper
         return expanded[0, 0] if expr.shape == (1, 1) else expanded
     return expr
+
+
+def with_sums_held(function: Callable[[sp.Basic], T], expr: sp.Basic) -> T:
+    """`function(expr)` with every scalar Sum held as a plain symbol meanwhile.
+
+    Expanding a matrix expression evaluates its scalar sums (SymPy's `Sum.doit`, a
+    search for closed forms that can take seconds); held, they are factors like any other.
+    """
+    held = {total: sp.Dummy("held") for total in expr.atoms(Sum)}
+    result = function(expr.xreplace(held))
+    if isinstance(result, sp.Basic):
+        restored: T = result.xreplace({symbol: total for total, symbol in held.items()})
+        return restored
+    return result
 
 
 def explicit(expr: sp.Basic, model: Model, m: int, n: int, component: bool) -> ImmutableMatrix:

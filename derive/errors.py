@@ -50,3 +50,11 @@ def _printable(text: str) -> str:
     return "".join(
         ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else "�" for ch in text
     )
+
+
+def shorten(text: str, limit: int = 30) -> str:
+    """Text quoted in a message, cut in the middle when it is long."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}…{text[-half:]}"

@@ -13,7 +13,7 @@ import lark
 import sympy as sp
 from sympy import OneMatrix
 
-from derive.errors import ExpressionError
+from derive.errors import ExpressionError, shorten
 from derive.indexed import Row
 from derive.model import Model
 from derive.parse import Node, Tree, node_end, node_start
@@ -70,10 +70,10 @@ class Leaves:
 
     def snippet(self, node: Node) -> str:
         start, end = node_start(node), node_end(node)
-        return self.text[start:end].strip() if start is not None and end else "?"
+        return shorten(self.text[start:end].strip()) if start is not None and end else "?"
 
     def _token(self, token: lark.Token) -> Value:
-        raise ExpressionError(f"unexpected {str(token)!r}", self.text, token.start_pos)
+        raise ExpressionError(f"unexpected {shorten(str(token))!r}", self.text, token.start_pos)
 
     def _number(self, node: Tree) -> Value:
         token = _leaf(node)  # at most parse.MAX_DIGITS digits
@@ -104,7 +104,9 @@ class Leaves:
             if base in SPELLINGS:
                 return SPELLINGS[base], "".join(parts[cut:]) + letters
         raise ExpressionError(
-            f"unknown name {str(token)!r}; the names are {KNOWN}", self.text, token.start_pos
+            f"unknown name {shorten(str(token))!r}; the names are {KNOWN}",
+            self.text,
+            token.start_pos,
         )
 
     def _hat(self, node: Tree) -> Value:

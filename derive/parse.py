@@ -16,7 +16,7 @@ from importlib.resources import files
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from derive.errors import ExpressionError
+from derive.errors import ExpressionError, shorten
 
 MAX_LENGTH = 2000  # characters
 MAX_NESTING = 20  # brackets inside brackets
@@ -149,7 +149,7 @@ def _syntax_error(error: UnexpectedInput, text: str) -> ExpressionError:
     if isinstance(error, UnexpectedCharacters):
         return ExpressionError(f"unexpected character {ch!r}", text, position)
     token = getattr(error, "token", ch)
-    return ExpressionError(f"unexpected {str(token)!r}", text, position)
+    return ExpressionError(f"unexpected {shorten(str(token))!r}", text, position)
 
 
 def _bound_tree(tree: Tree, text: str) -> None:

@@ -174,6 +174,18 @@ def test_input_that_cannot_be_used_is_refused_with_its_column(text: str, needle:
     assert caught.value.position is not None
 
 
+def test_a_long_unknown_word_is_quoted_short() -> None:
+    with pytest.raises(ExpressionError) as caught:
+        built("u " + "Z" * 1500)
+    assert "unknown name 'ZZZZZZZZZZZZZZ…ZZZZZZZZZZZZZZ'" in str(caught.value)
+
+
+def test_a_long_clash_quotes_the_operands_short() -> None:
+    with pytest.raises(ShapeClash) as caught:
+        built("(u + u + u + u + u + u + u + u + u + u + u + u) X")
+    assert len(caught.value.message) < 200
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
 def test_building_raises_only_input_errors_or_shape_clashes(text: str) -> None:

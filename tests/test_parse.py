@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import string
+from importlib.resources import files
 
 import pytest
 from hypothesis import given, settings
@@ -37,6 +38,7 @@ def test_a_backslash_chooses_the_latex_notation(text: str, notation: str) -> Non
 
 
 def test_the_grammar_is_package_data_read_once() -> None:
+    assert files("derive").joinpath("grammar.lark").is_file()  # inside the package: in wheels
     assert parser() is parser()
 
 
