@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from derive.check import CheckResult, check_gradient
     from derive.dataset import Dataset, read_csv
     from derive.descent import FitResult, NonUniqueWarning, fit, least_squares
     from derive.model import Model, Scale
@@ -27,6 +28,8 @@ _EXPORTS = {
     "NonUniqueWarning": "derive.descent",
     "fit": "derive.descent",
     "least_squares": "derive.descent",
+    "CheckResult": "derive.check",
+    "check_gradient": "derive.check",
     "Model": "derive.model",
     "Scale": "derive.model",
     "latex": "derive.printing",
@@ -43,6 +46,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "CheckResult",
     "Dataset",
     "Derivation",
     "FitResult",
@@ -54,6 +58,7 @@ __all__ = [
     "Step",
     "StepCheck",
     "check_derivation",
+    "check_gradient",
     "check_step",
     "derivation",
     "fit",

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from derive import defaults
-from derive.errors import DeriveError, InputError
+from derive.errors import DeriveError, ExpressionError, InputError
 from derive.i18n import LANGUAGES, gettext, language
 
 SCALES = ("1/m", "1/(2m)")
@@ -61,6 +61,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except ExpressionError as error:  # the message, then the text with a caret
+            raise _InputFailure("\n".join((str(error), *error.pointer()))) from None
         except InputError as error:
             raise _InputFailure(str(error)) from None
         except DeriveError as error:
@@ -324,6 +326,68 @@ def run(
         click.echo(report.run_text(dataset, result, reference, standardize))
     if not result.converged:
         sys.exit(1)
+
+
+class _ExpressionCommand(click.Command):
+    """A command whose argument is an expression that may start with a minus (-2/m uᵀX).
+
+    Click would read such an argument as short options (and `-\\frac...` as -h). Every
+    argument that is not one of the command's own options, or the value of one, is
+    moved after `--`, where Click takes it as it is.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value: set[str] = set()
+        flags: set[str] = set()
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                names = (*param.opts, *param.secondary_opts)
+                (flags if param.is_flag else takes_value).update(names)
+        options: list[str] = []
+        rest: list[str] = []
+        pending = iter(args)
+        for arg in pending:
+            if arg == "--":
+                rest.extend(pending)
+            elif arg in takes_value:
+                options.extend(
+                    [arg, *(value for value in [next(pending, None)] if value is not None)]
+                )
+            elif arg in flags or arg.split("=", 1)[0] in takes_value or arg.startswith("--"):
+                options.append(arg)
+            else:
+                rest.append(arg)
+        return super().parse_args(ctx, [*options, "--", *rest] if rest else options)
+
+
+@cli.command(cls=_ExpressionCommand)
+@click.argument("expression")
+@click.option(
+    "--wrt",
+    type=click.Choice(("alpha", "beta", "beta_j")),
+    required=True,
+    help="The parameter: alpha, beta (the 1×n row) or beta_j (its j-th entry).",
+)
+@scale_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def check(expression: str, wrt: str, scale: str, as_json: bool) -> None:
+    """Check a gradient derived by hand, such as "-2/m u^T X" (--wrt beta).
+
+    Exit code 0 when it is right (also when right up to layout), 1 when it is not, with
+    what is wrong and a counterexample; 2 when the expression cannot be read.
+    """
+    from derive.parse import parse
+
+    parse(expression)  # unreadable text is refused here, before SymPy is imported
+    from derive.check import check_gradient
+    from derive.terminal import check_text
+
+    result = check_gradient(expression, wrt, scale=scale)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(check_text(result))
+    sys.exit(0 if result.equivalent else 1)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -27,6 +27,7 @@ _READING_RANK = {"y": 0, "yhat": 1, "u": 2, "alpha": 3, "beta": 4, "X": 5}
 _PRODUCT_RANK = {"y": 0, "yhat": 1, "u": 2, "X": 3, "beta": 4}
 # Names for summation indices that SymPy invented, by the size they run to.
 _INDEX_NAMES = {"m": ("i", "l"), "n": ("k", "p")}
+_SPARE_INDEX_NAMES = ("r", "s", "t", "v", "w", "a", "b", "c", "d", "e", "f", "g", "h")
 _BIG_FACTORS = (sp.Sum, sp.Derivative, MatrixExpr, MatrixElement)
 
 
@@ -91,7 +92,8 @@ class Notation:
             size = high - low + 1
             if isinstance(index, sp.Dummy) and index not in self._dummy_names:
                 in_use = set(self._dummy_names.values())
-                options = _INDEX_NAMES.get(str(size), ("r", "s"))
+                # the usual names for the size first, spare ones for sums nested deeper
+                options = (*_INDEX_NAMES.get(str(size), ("r", "s")), *_SPARE_INDEX_NAMES)
                 self._dummy_names[index] = next(o for o in options if o not in in_use)
                 named.append(index)
             heads.append(self.glyphs["sum"].format(self._print(index), self._print(size)))
@@ -174,7 +176,8 @@ class Notation:
         return f"{sign}{self.glyphs['sign_space'] if sign else ''}{body}"
 
     def _coefficient(self, coefficient: sp.Expr) -> str:
-        return self._print(coefficient)
+        """A sum in front of other factors, (yᵢ − ŷᵢ) Xᵢⱼ, keeps its parentheses."""
+        return self._factor(coefficient)
 
 
 class TextbookPrinter(Notation, LatexPrinter):

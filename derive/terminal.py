@@ -1,4 +1,4 @@
-"""What `derive steps` and `derive example` print: terminal text or JSON.
+"""What `derive steps`, `derive example` and `derive check` print: terminal text or JSON.
 
 Presentation for the command line (cli.py stays thin): it receives the steps and their
 check results and formats them with the Unicode text printer, in the current language.
@@ -6,8 +6,9 @@ check results and formats them with the Unicode text printer, in the current lan
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -17,6 +18,9 @@ from derive.numbers import example_text as example_text_of
 from derive.printing import relation_latex, relation_text, shape_text
 from derive.steps import Derivation
 from derive.verify import StepCheck
+
+if TYPE_CHECKING:
+    from derive.check import CheckResult
 
 
 def steps_json(result: Derivation, checks: Sequence[StepCheck]) -> list[dict[str, Any]]:
@@ -184,3 +188,37 @@ def _outcome(run: Trajectory) -> str:
             k=run.iterations
         )
     return gettext("not converged after {k} iterations").format(k=run.iterations)
+
+
+# --- derive check ---------------------------------------------------------------------
+
+
+def check_text(result: CheckResult) -> str:
+    """A check for a terminal: the verdict, both gradients, the message, a counterexample."""
+    mark = "✓" if result.equivalent else "✗"
+    codes = f"  [{', '.join(result.diagnosis)}]" if result.diagnosis else ""
+    lines = [f"{mark} {result.verdict}{codes}"]
+    if result.given_text is not None:
+        lines.append(f"  yours:    {result.given_text}")
+    lines.append(f"  correct:  {result.expected_text}")
+    lines.extend(["", *textwrap.wrap(result.message, width=88)])
+    example = result.counterexample
+    if example is not None:
+        lines.extend(
+            [
+                "",
+                f"Counterexample (m = {example.m}, n = {example.n}):",
+                f"  X = {_rows(example.X)}",
+                f"  y = {_rows((example.y,))}ᵀ   α = {example.alpha}"
+                f"   β = {_rows((example.beta,))}",
+                f"  yours:    {_rows(example.given)}",
+                f"  correct:  {_rows(example.expected)}",
+            ]
+        )
+    return "\n".join(lines)
+
+
+def _rows(rows: Sequence[Sequence[object]]) -> str:
+    """[[1, 2], [3, 4]] for a matrix, [1, 2] for a single row."""
+    shown = ["[" + ", ".join(str(value) for value in row) + "]" for row in rows]
+    return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"

@@ -69,3 +69,19 @@ def test_update_arrow_and_membership_in_latex(mean: Derivation) -> None:
 
 def test_shapes_print_as_pairs_of_strings() -> None:
     assert shape_text((M.m, sp.Integer(1))) == ("m", "1")
+
+
+def test_a_sum_in_front_of_an_entry_keeps_its_parentheses() -> None:
+    i, j = M.i, M.j
+    product = (M.y[i, 0] - M.yhat[i, 0]) * M.X[i, j]
+    assert latex(product) == r"\left(y_{i} - \hat{y}_{i}\right) X_{ij}"
+    assert text(product) == "(yᵢ - ŷᵢ) Xᵢⱼ"
+
+
+def test_sums_nested_deeper_than_the_index_names_still_print() -> None:
+    a, b, c = (sp.Dummy(name, integer=True) for name in "abc")
+    nested = sp.Sum(
+        sp.Sum(sp.Sum(M.X[a, M.j] * M.X[b, M.j] * M.X[c, M.j], (c, 0, M.m - 1)), (b, 0, M.m - 1)),
+        (a, 0, M.m - 1),
+    )
+    assert text(nested) == "Σ[i=1..m] Σ[l=1..m] Σ[r=1..m] Xᵣⱼ Xₗⱼ Xᵢⱼ"

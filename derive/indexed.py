@@ -1,0 +1,71 @@
+"""Matrix nodes for the indexed notation of `derive check`: a row Xᵢ and a sum of matrices.
+
+Used by build.py when a hand derivation is written entry by entry (Σᵢ uᵢ Xᵢ). SymPy has
+no sum of matrix expressions and no row of a matrix at a symbolic index; these two
+nodes give it one, through `_entry`, so that products, transposes, `as_explicit` at
+concrete sizes and the printers of printing.py (via their print methods) all work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+from sympy import MatrixExpr
+from sympy.core.sympify import _sympify
+
+
+class Row(MatrixExpr):
+    """Xᵢ, the row i of a matrix, for a symbolic index i."""
+
+    def __new__(cls, parent: sp.MatrixSymbol, index: sp.Symbol | int) -> Row:
+        node: Row = sp.Basic.__new__(cls, parent, _sympify(index))
+        return node
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return (sp.Integer(1), self.args[0].shape[1])
+
+    def _entry(self, i: Any, j: Any, **kwargs: Any) -> sp.Expr:
+        return self.args[0][self.args[1], j]
+
+    def doit(self, **hints: Any) -> sp.Basic:
+        """At a concrete index of an explicit matrix, the row itself."""
+        parent, index = (arg.doit(**hints) for arg in self.args)
+        if isinstance(parent, sp.MatrixBase) and index.is_Integer:
+            return sp.ImmutableMatrix(parent.row(int(index)))
+        return Row(parent, index)
+
+    def _derive_latex(self, printer: Any) -> str:
+        return f"{printer._print(self.args[0])}_{{{printer._print(self.args[1])}}}"
+
+    def _sympystr(self, printer: Any) -> str:
+        index = printer._print(self.args[1])
+        subscript = getattr(printer, "_subscript", lambda text: f"[{text}]")
+        return f"{printer._print(self.args[0])}{subscript(index)}"
+
+
+class MatrixSum(MatrixExpr):
+    """Σ over an index of a matrix-valued body, entry by entry: (Σᵢ Aᵢ)ᵣₛ = Σᵢ (Aᵢ)ᵣₛ."""
+
+    def __new__(cls, body: MatrixExpr, limits: sp.Tuple) -> MatrixSum:
+        node: MatrixSum = sp.Basic.__new__(cls, body, sp.Tuple(*limits))
+        return node
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        rows, cols = self.args[0].shape
+        return (rows, cols)
+
+    def _entry(self, i: Any, j: Any, **kwargs: Any) -> sp.Expr:
+        return sp.Sum(self.args[0][i, j], self.args[1])
+
+    def _derive_latex(self, printer: Any) -> str:
+        index, _low, high = self.args[1]
+        body = printer._print(self.args[0])
+        return f"\\sum_{{{printer._print(index)}=1}}^{{{printer._print(high + 1)}}} {body}"
+
+    def _sympystr(self, printer: Any) -> str:
+        index, _low, high = self.args[1]
+        body = printer._print(self.args[0])
+        return f"Σ[{printer._print(index)}=1..{printer._print(high + 1)}] {body}"

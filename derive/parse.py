@@ -1,0 +1,224 @@
+"""Reading a hand-derived gradient: text hygiene, then the lark grammar, into a parse tree.
+
+First stage of `derive check` (parse -> build -> diagnose -> check). Nothing here
+evaluates anything: the text is screened (length, characters, nesting), parsed by the
+LALR grammar in grammar.lark, and the tree is bounded (depth, numbers, powers). Every
+refusal is an `ExpressionError` that names the column of the offending character.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from derive.errors import ExpressionError, shorten
+
+MAX_LENGTH = 2000  # characters
+MAX_NESTING = 20  # brackets inside brackets
+MAX_DEPTH = 60  # levels of the parse tree (chains of signs, powers and sums count too)
+MAX_DIGITS = 15  # in one number
+MAX_EXPONENT = 16  # |k| in a power a^k
+MAX_POWER_DIGITS = 100  # in a power of a number, computed at once
+OPENING, CLOSING = "([{", ")]}"
+WHITESPACE = "\t\n\r"
+KNOWN_COMMANDS = frozenset(
+    (
+        *("frac", "dfrac", "tfrac", "alpha", "beta", "hat", "widehat", "top", "intercal"),
+        *("mathbf", "boldsymbol", "bm", "mathrm", "mathit", "mathsf", "mathbb", "vec"),
+        *("left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg"),
+        *("biggl", "biggr", "Biggl", "Biggr", "cdot", "times", "sum", "quad", "qquad"),
+        "displaystyle",
+    )
+)
+
+
+Tree = lark.Tree[lark.Token]
+Node = Tree | lark.Token
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The text as read (NFC, whitespace as spaces), its notation and its parse tree."""
+
+    text: str
+    notation: str  # "plain" or "latex"
+    tree: Tree
+
+
+@lru_cache(maxsize=1)
+def parser() -> lark.Lark:
+    """The LALR parser of grammar.lark (package data), built once per process."""
+    grammar = files("derive").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, parser="lalr", start=["plain", "latex"], propagate_positions=True)
+
+
+def parse(source: str | bytes) -> Parsed:
+    """Screen the text and parse it; raise `ExpressionError` for anything unreadable."""
+    text = _screen(_decode(source))
+    notation = "latex" if "\\" in text else "plain"
+    try:
+        tree = parser().parse(text, start=notation)
+    except UnexpectedInput as error:
+        raise _syntax_error(error, text) from None
+    _bound_tree(tree, text)
+    return Parsed(text=text, notation=notation, tree=tree)
+
+
+def _decode(source: str | bytes) -> str:
+    if isinstance(source, str):
+        return source
+    try:
+        return source.decode("utf-8")
+    except UnicodeDecodeError as error:
+        shown = source[: error.start].decode("utf-8") + "\ufffd"
+        raise ExpressionError(
+            f"invalid UTF-8: byte 0x{source[error.start]:02x} is not text", shown, len(shown) - 1
+        ) from None
+
+
+def _screen(text: str) -> str:
+    """Length, characters and nesting, checked before the parser sees the text."""
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression has {len(text)} characters; the limit is {MAX_LENGTH}", text[:80]
+        )
+    for position, ch in enumerate(text):
+        if 0xD800 <= ord(ch) <= 0xDFFF:  # undecodable bytes of argv (surrogateescape)
+            raise ExpressionError("invalid UTF-8: a byte here is not text", text, position)
+    text = unicodedata.normalize("NFC", text)
+    for position, ch in enumerate(text):
+        if ch in WHITESPACE:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
+            raise ExpressionError(
+                f"control character U+{ord(ch):04X} is not allowed", text, position
+            )
+    text = text.translate({ord(ch): " " for ch in WHITESPACE})
+    if not text.strip():
+        raise ExpressionError("the expression is empty", text)
+    _check_nesting(text)
+    _check_commands(text)
+    return text
+
+
+def _check_nesting(text: str) -> None:
+    depth = 0
+    for position, ch in enumerate(text):
+        if ch in OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ExpressionError(
+                    f"brackets are nested more than {MAX_NESTING} deep", text, position
+                )
+        elif ch in CLOSING:
+            depth -= 1
+
+
+def _check_commands(text: str) -> None:
+    """Unknown LaTeX commands get their own message (a common paste: \\partial J = ...)."""
+    position = text.find("\\")
+    while position != -1:
+        end = position + 1
+        while end < len(text) and text[end].isascii() and text[end].isalpha():
+            end += 1
+        name = text[position + 1 : end]
+        if name and name not in KNOWN_COMMANDS:
+            hint = "; give only the gradient, without ∂J/∂β =" if name == "partial" else ""
+            raise ExpressionError(f"unknown LaTeX command \\{name}{hint}", text, position)
+        position = text.find("\\", end)
+
+
+def _syntax_error(error: UnexpectedInput, text: str) -> ExpressionError:
+    position = min(max(error.pos_in_stream or 0, 0), len(text))
+    if isinstance(error, UnexpectedEOF) or position >= len(text):
+        return ExpressionError("the expression ends too early", text, len(text) - 1)
+    if isinstance(error, UnexpectedToken):
+        position = error.token.start_pos or position
+        if error.token.type == "$END":
+            return ExpressionError("the expression ends too early", text, len(text) - 1)
+    ch = text[position]
+    if ch == "=":
+        return ExpressionError(
+            "unexpected '=': give only the gradient, without the left-hand side", text, position
+        )
+    if isinstance(error, UnexpectedCharacters):
+        return ExpressionError(f"unexpected character {ch!r}", text, position)
+    token = getattr(error, "token", ch)
+    return ExpressionError(f"unexpected {shorten(str(token))!r}", text, position)
+
+
+def _bound_tree(tree: Tree, text: str) -> None:
+    """Refuse trees deeper than MAX_DEPTH, and enormous numbers and powers, before any
+    arithmetic; the walk is iterative, so that no recursion can overflow."""
+    stack: list[tuple[Node, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, lark.Token):
+            if node.type == "NUMBER" and len(node.replace(".", "")) > MAX_DIGITS:
+                raise ExpressionError(
+                    f"a number with more than {MAX_DIGITS} digits", text, node.start_pos
+                )
+            continue
+        if depth > MAX_DEPTH:
+            raise ExpressionError(
+                f"the expression is nested more than {MAX_DEPTH} levels deep",
+                text,
+                node_start(node),
+            )
+        if node.data == "power":
+            _bound_power(node, text)
+        stack.extend((child, depth + 1) for child in node.children)
+
+
+def _bound_power(node: Tree, text: str) -> None:
+    """a^k: k a whole number up to MAX_EXPONENT, a not a power, a number a^k not huge."""
+    base, exponent = node.children
+    k = _literal_integer(exponent)
+    if k is None or abs(k) > MAX_EXPONENT:
+        raise ExpressionError(
+            f"an exponent is a whole number from -{MAX_EXPONENT} to {MAX_EXPONENT}",
+            text,
+            node_start(exponent),
+        )
+    if isinstance(base, lark.Tree) and base.data == "power":
+        raise ExpressionError("a power of a power: write one power", text, node_start(node))
+    digits = _literal_integer(base)
+    if digits is not None and len(str(abs(digits))) * abs(k) > MAX_POWER_DIGITS:
+        raise ExpressionError(
+            f"this power makes a number with more than {MAX_POWER_DIGITS} digits",
+            text,
+            node_start(node),
+        )
+
+
+def _literal_integer(node: Node) -> int | None:
+    """The value of a literal whole number, possibly negated (2, -3), or None."""
+    sign = 1
+    while isinstance(node, lark.Tree) and node.data == "neg":
+        sign, node = -sign, node.children[0]
+    if isinstance(node, lark.Tree) and node.data == "number":
+        (token,) = node.children
+        if isinstance(token, lark.Token) and token.isdigit():
+            return sign * int(token)
+    return None
+
+
+def node_start(node: Node | None) -> int | None:
+    """Where a node of the tree starts in the text (None when unknown)."""
+    if isinstance(node, lark.Token):
+        return node.start_pos
+    if isinstance(node, lark.Tree):
+        return getattr(node.meta, "start_pos", None)
+    return None
+
+
+def node_end(node: Node) -> int | None:
+    """Where a node of the tree ends in the text (None when unknown)."""
+    if isinstance(node, lark.Token):
+        return node.end_pos
+    return getattr(node.meta, "end_pos", None)
