@@ -24,6 +24,7 @@ from derive.steps import Derivation, Relation, Step
 from derive.verify import EXPLICIT_SIZES, StepCheck
 
 if TYPE_CHECKING:
+    from derive.check import CheckResult
     from derive.example_view import ExampleView
 
 DEFAULT_TITLE = N_("The gradient of the mean squared error, step by step")
@@ -88,6 +89,7 @@ class Handout:
     generator: str
     lang: str
     example: ExampleView | None = None  # the worked-example section, when there is one
+    check: CheckResult | None = None  # one hand-derived gradient, checked, to show the checker
 
     @property
     def verified(self) -> bool:

@@ -16,12 +16,14 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import jinja2
 from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
+from derive.check import worked_example
 from derive.errors import DeriveError, InputError
 from derive.example import WorkedExample, work
 from derive.example_view import Figure, example_view
@@ -29,6 +31,7 @@ from derive.handout import Handout, build_handout, check_title, formula, step_vi
 from derive.i18n import gettext, language, ngettext
 from derive.notebook import build_notebook
 from derive.steps import Derivation, derivation
+from derive.texescape import tex_code, tex_escape, tex_math
 from derive.verify import StepCheck, start_checks
 
 FORMATS = ("html", "tex", "pdf", "ipynb")
@@ -91,55 +94,7 @@ def html_environment() -> jinja2.Environment:
 # --- LaTeX --------------------------------------------------------------------------
 
 
-class TexMarkup(str):
-    """A string that is already LaTeX and must not be escaped again."""
-
-    __slots__ = ()
-
-
-_TEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "^": r"\textasciicircum{}",
-    "_": r"\_",
-    "%": r"\%",
-    "~": r"\textasciitilde{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-    "|": r"\textbar{}",
-    "×": r"\ensuremath{\times}",
-    "−": r"\ensuremath{-}",
-    "α": r"\ensuremath{\alpha}",
-    "β": r"\ensuremath{\beta}",
-    "η": r"\ensuremath{\eta}",
-    "∂": r"\ensuremath{\partial}",
-    "λ": r"\ensuremath{\lambda}",
-    "∇": r"\ensuremath{\nabla}",
-    "‖": r"\ensuremath{\|}",
-    "Σ": r"\ensuremath{\Sigma}",
-}
-_TEX_PATTERN = re.compile("|".join(re.escape(ch) for ch in _TEX_SPECIALS))
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def tex_escape(value: object) -> TexMarkup:
-    """Text made safe for LaTeX: every special character is printed as itself."""
-    if isinstance(value, TexMarkup):
-        return value
-    plain = _CONTROL.sub("", str(value))
-    return TexMarkup(_TEX_PATTERN.sub(lambda match: _TEX_SPECIALS[match.group(0)], plain))
-
-
-def tex_math(source: str) -> TexMarkup:
-    """Ready LaTeX from the printer, passed through unchanged."""
-    return TexMarkup(source)
-
-
-def tex_environment() -> jinja2.Environment:
+def tex_environment(lang: str = "en") -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dir()),
         autoescape=False,
@@ -153,9 +108,10 @@ def tex_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=tex_escape,
+        finalize=partial(tex_escape, unicode_fonts=ENGINES[lang] == "xelatex"),
     )
     env.filters["math"] = tex_math
+    env.filters["code"] = partial(tex_code, unicode_fonts=ENGINES[lang] == "xelatex")
     env.filters["ready"] = tex_math  # the output of a macro whose parts were escaped inside it
     _install_gettext(env)
     return env
@@ -207,7 +163,7 @@ def derivation_html(derivation: Derivation, checks: Sequence[StepCheck] | None =
 
 
 def render_tex(handout: Handout) -> str:
-    return tex_environment().get_template("handout.tex.j2").render(h=handout)
+    return tex_environment(handout.lang).get_template("handout.tex.j2").render(h=handout)
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -285,8 +241,9 @@ def _checked_handout(title: str | None, scale: str, lang: str) -> Handout:
         with start_checks(result) as checks:
             worked = work(result)  # while the checks run in their own processes
             example = example_view(result, worked, figures(worked))
+            mistake = worked_example() if scale == "1/m" else None
             document = build_handout(result, checks.result(), title)
-        return replace(document, example=example)
+        return replace(document, example=example, check=mistake)
 
 
 def figures(worked: WorkedExample) -> tuple[Figure, ...]:
