@@ -13,6 +13,7 @@ import io
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,12 @@ _STROKES: tuple[tuple[Any, str, str], ...] = (
     ((0, (1, 1)), "x", "#000000"),
 )
 _INK = "#000000"
+# The points marked on the contours: open shapes under the filled end of the path.
+_MARKS: dict[str, dict[str, Any]] = {
+    "minimiser": {"marker": "*", "markersize": 15, "markerfacecolor": "white", "zorder": 3},
+    "start": {"marker": "s", "markersize": 8, "markerfacecolor": "white", "zorder": 5},
+    "end": {"marker": "o", "markersize": 6, "zorder": 6},
+}
 _LINES = "#8a8a8a"  # contour lines: grey, behind the black path
 _LABELS = "#404040"  # their values: darker, to read in print
 _MOST_POINTS = 2000  # a curve with more points is drawn through an even sample of them
@@ -106,8 +113,7 @@ def cost_figure(
     the log scale, while J itself levels off at J*. Values a log scale cannot show (≤ 0,
     or J − J* within rounding of J*) are left out.
     """
-    values = _series(costs, "costs")
-    shown, label = _excess(values, minimum)
+    shown = _excess(_series(costs, "costs"), minimum)
     steps = np.flatnonzero(shown > _floor(minimum))
     steps = steps[_even_sample(len(steps), _MOST_POINTS)]
     figure, axes = _canvas(title, (6.4, 4.0))
@@ -115,18 +121,24 @@ def cost_figure(
     axes.plot(steps, shown[steps], linestyle=line, color=colour, linewidth=1.5)
     axes.set_yscale("log")
     axes.set_xlabel("iteration $k$")
-    axes.set_ylabel(label)
+    axes.set_ylabel(_cost_label(minimum))
     return figure
 
 
-def _excess(values: Array, minimum: float | None) -> tuple[Array, str]:
-    """The values to draw and the label of their axis."""
+def _excess(values: Array, minimum: float | None) -> Array:
+    """The costs to draw: J itself, or J − J* when the least cost J* is given."""
     if minimum is None:
-        return values, "cost $J$"
+        return values
     if not np.isfinite(minimum):
         raise InputError(f"the least cost J* must be a finite number, not {minimum!r}")
     shifted: Array = values - minimum
-    return shifted, f"excess cost $J - J^*$, with $J^* = {minimum:.6g}$"
+    return shifted
+
+
+def _cost_label(minimum: float | None) -> str:
+    if minimum is None:
+        return "cost $J$"
+    return f"excess cost $J - J^*$, with $J^* = {minimum:.6g}$"
 
 
 def _floor(minimum: float | None) -> float:
@@ -152,17 +164,16 @@ def learning_rate_figure(
         raise InputError(f"the bound 2/λmax must be a positive number, not {bound!r}")
     if not curves:
         raise InputError("a learning-rate figure needs at least one curve")
-    series = [(float(lr), _excess(_series(c, "costs"), minimum)[0]) for lr, c in curves]
+    series = [(float(lr), _excess(_series(c, "costs"), minimum)) for lr, c in curves]
     low, high = _limits([values for _, values in series], _floor(minimum))
     figure, axes = _canvas(title, (6.4, 5.0))
     for index, (lr, values) in enumerate(series):
-        _rate_curve(axes, index, len(series), values, (low, high))[0].set_label(
-            _rate_label(lr, bound)
-        )
+        style = _Style(*_STROKES[index % len(_STROKES)], _rate_label(lr, bound))
+        _rate_curve(axes, values, (low, high), style, stagger=index / len(series))
     axes.set_yscale("log")
     axes.set_ylim(low, high)
     axes.set_xlabel("iteration $k$")
-    axes.set_ylabel(_excess(np.zeros(1), minimum)[1])
+    axes.set_ylabel(_cost_label(minimum))
     figure.legend(
         loc="outside lower center",
         ncols=2,
@@ -181,15 +192,26 @@ def _limits(series: Sequence[Array], floor: float) -> tuple[float, float]:
     positive = finite[finite > floor]
     if len(positive) == 0:
         raise InputError("no cost of these curves can be shown on a log scale")
-    start = max(float(values[0]) for values in series if np.isfinite(values[0]))
+    start = max((float(v[0]) for v in series if np.isfinite(v[0])), default=0.0)
     top = min(float(positive.max()), 100 * start) if start > 0 else float(positive.max())
     return float(positive.min()) / 2, top * 2
 
 
+@dataclass(frozen=True)
+class _Style:
+    """How one curve is drawn and named."""
+
+    line: Any  # a matplotlib line style: a name or (offset, dashes)
+    marker: str
+    colour: str
+    label: str
+
+
 def _rate_curve(
-    axes: Axes, index: int, count: int, values: Array, limits: tuple[float, float]
-) -> list[Any]:
-    """One curve, cut where it leaves the axes; markers staggered against the others'."""
+    axes: Axes, values: Array, limits: tuple[float, float], style: _Style, stagger: float
+) -> None:
+    """One curve, cut where it leaves the axes; its markers start `stagger` of the way to
+    the next, so that the markers of curves on top of each other stay apart."""
     low, high = limits
     steps = np.arange(len(values))
     outside = np.flatnonzero(~np.isfinite(values) | (values > high))
@@ -199,18 +221,18 @@ def _rate_curve(
         steps = steps[: end + 1]
     keep = np.flatnonzero(values >= low)
     keep = keep[_even_sample(len(keep), _MOST_POINTS)]
-    line, marker, colour = _STROKES[index % len(_STROKES)]
     every = max(1, len(keep) // 8)
-    return axes.plot(
+    axes.plot(
         steps[keep],
         values[keep],
-        linestyle=line,
-        marker=marker,
-        color=colour,
+        linestyle=style.line,
+        marker=style.marker,
+        color=style.colour,
         linewidth=1.4,
         markersize=5,
         markerfacecolor="white",
-        markevery=(index * every // count, every),
+        markevery=(int(stagger * every), every),
+        label=style.label,
     )
 
 
@@ -248,7 +270,7 @@ def contour_figure(
         raise InputError(f"a contour plot needs exactly 2 features, not {data.shape[1]}")
     path_alphas, path = _path(alphas, betas)
     best = np.asarray(least_squares(data, target)[1], dtype=np.float64)  # lstsq: independent
-    cost = contours.ProfileCost(data, target, Scale.parse(scale))
+    cost = contours.ProfileCost(data, target, _scale(scale))
     box = contours.region(np.vstack([path, best]), cost.curvature())
     grid = cost.grid(box, _GRID)
     at = contours.levels(float(grid.values.min()), float(grid.values.max()))
@@ -257,16 +279,7 @@ def contour_figure(
     figure, axes = _canvas(title, (6.4, 4.8))
     _draw_contours(axes, grid, at, places)
     _draw_path(axes, shown, path_alphas)
-    axes.plot(
-        *best,
-        linestyle="none",
-        marker="*",
-        markersize=15,
-        color=_INK,
-        markerfacecolor="white",
-        zorder=3,
-        label="least-squares minimiser",
-    )
+    _mark(axes, best, "minimiser", "least-squares minimiser")
     _finish_plane(axes, box, names)
     return figure
 
@@ -315,27 +328,13 @@ def _draw_path(axes: Axes, path: Array, alphas: Array) -> None:
         zorder=4,
         label="descent path (β of each iterate)",
     )
-    axes.plot(
-        *path[0],
-        linestyle="none",
-        marker="s",
-        markersize=8,
-        color=_INK,
-        markerfacecolor="white",
-        zorder=5,
-        label=f"start, k = 0 (α = {alphas[0]:.3g})",
-    )
-    last = len(alphas) - 1
-    axes.plot(
-        *path[-1],
-        linestyle="none",
-        marker="o",
-        markersize=6,
-        color=_INK,
-        zorder=6,
-        label=f"end, k = {last} (α = {alphas[-1]:.3g})",
-    )
+    _mark(axes, path[0], "start", f"start, k = 0 (α = {alphas[0]:.3g})")
+    _mark(axes, path[-1], "end", f"end, k = {len(alphas) - 1} (α = {alphas[-1]:.3g})")
     _label_start(axes, path)
+
+
+def _mark(axes: Axes, point: Array, kind: str, label: str) -> None:
+    axes.plot(*point, linestyle="none", color=_INK, label=label, **_MARKS[kind])
 
 
 def _label_start(axes: Axes, path: Array) -> None:
@@ -368,6 +367,13 @@ def _finish_plane(axes: Axes, box: contours.Region, names: Sequence[str] | None)
         note += "; the axes have different scales"
     axes.set_title(note, fontsize=8, style="italic")
     axes.figure.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+
+
+def _scale(scale: Scale | str) -> Scale:
+    try:
+        return Scale.parse(scale)
+    except ValueError as error:
+        raise InputError(str(error)) from None
 
 
 def _plain(text: str) -> str:

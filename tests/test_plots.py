@@ -75,12 +75,8 @@ def test_zero_costs_are_left_out_of_the_log_scale(tmp_path: Path) -> None:
 X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]])
 Y = np.array([2.0, 2.0, 6.0, 5.0])
 LEAST_COST = 0.0625  # J at α = 0.75, β = (1, 1.5), where y − ŷ = ±0.25
-BOUND = (
-    2
-    / np.linalg.eigvalsh(
-        2 / 4 * np.hstack([np.ones((4, 1)), X]).T @ np.hstack([np.ones((4, 1)), X])
-    ).max()
-)
+DESIGN = np.hstack([np.ones((4, 1)), X])  # X̃ = [1 X]
+BOUND = 2 / np.linalg.eigvalsh(2 / 4 * DESIGN.T @ DESIGN).max()  # 2/λmax(H), about 0.1896
 
 
 def descend(lr: float, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -295,3 +291,18 @@ def test_save_writes_the_bytes_of_the_format_its_suffix_names(tmp_path: Path) ->
     figure = cost_figure()
     path = plots.save(figure, tmp_path / "cost.PDF")
     assert path.read_bytes() == plots.figure_bytes(figure, "pdf")
+
+
+@pytest.mark.parametrize(
+    ("draw", "needle"),
+    [
+        (lambda: plots.contour_figure(X, Y, [0.0], [[0.0, 0.0]], scale="1/m²"), "unknown cost"),
+        (lambda: plots.learning_rate_figure([(0.1, [1.0])], bound=0.0), "positive number"),
+        (lambda: plots.learning_rate_figure([], bound=0.2), "at least one curve"),
+        (lambda: plots.cost_figure([]), "no costs to draw"),
+        (lambda: plots.cost_figure([1.0], minimum=np.nan), "finite number"),
+    ],
+)
+def test_unusable_figure_settings_are_input_errors(draw: Any, needle: str) -> None:
+    with pytest.raises(InputError, match=needle):
+        draw()
