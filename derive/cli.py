@@ -178,6 +178,21 @@ def _learning_rate(ctx: click.Context, param: click.Parameter, value: str) -> fl
     return rate
 
 
+def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
+    """The contour figure of a two-feature run, beside the cost curve `plot`."""
+    from derive import plots
+
+    figure = plots.contour_figure(
+        dataset.X,
+        dataset.y,
+        iterates.alphas,
+        iterates.betas,
+        names=dataset.features,
+        title=f"Cost contours and the descent path: {dataset.path.name}",
+    )
+    plots.save(figure, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
+
+
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--target", required=True, help="The column to predict.")
@@ -272,21 +287,6 @@ def run(
         click.echo(report.run_text(dataset, result, reference, standardize))
     if not result.converged:
         sys.exit(1)
-
-
-def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
-    """The contour figure of a two-feature run, beside the cost curve `plot`."""
-    from derive import plots
-
-    figure = plots.contour_figure(
-        dataset.X,
-        dataset.y,
-        iterates.alphas,
-        iterates.betas,
-        names=dataset.features,
-        title=f"Cost contours and the descent path: {dataset.path.name}",
-    )
-    plots.save(figure, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
