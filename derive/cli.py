@@ -13,12 +13,17 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from derive import defaults
 from derive.errors import DeriveError, ExpressionError, InputError
 from derive.i18n import LANGUAGES, gettext, language
+
+if TYPE_CHECKING:
+    from derive.dataset import Dataset
+    from derive.descent import Iterates
 
 SCALES = ("1/m", "1/(2m)")
 # SymPy sizes its expression caches when it is first imported; the checks revisit the
@@ -240,6 +245,21 @@ def _learning_rate(ctx: click.Context, param: click.Parameter, value: str) -> fl
     return rate
 
 
+def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
+    """The contour figure of a two-feature run, beside the cost curve `plot`."""
+    from derive import plots
+
+    figure = plots.contour_figure(
+        dataset.X,
+        dataset.y,
+        iterates.alphas,
+        iterates.betas,
+        names=dataset.features,
+        title=f"Cost contours and the descent path: {dataset.path.name}",
+    )
+    plots.save(figure, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
+
+
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--target", required=True, help="The column to predict.")
@@ -268,7 +288,11 @@ def _learning_rate(ctx: click.Context, param: click.Parameter, value: str) -> fl
 )
 @click.option("--standardize", is_flag=True, help="Descend on centred, unit-variance features.")
 @click.option(
-    "--plot", type=click.Path(path_type=Path), help="Write the cost curve (.png/.svg/.pdf)."
+    "--plot",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Write the cost curve (.png/.svg/.pdf); with two features, also the cost contours "
+    "with the descent path, to FILE's name + '-contour' (curve.svg: curve-contour.svg).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 def run(
@@ -295,6 +319,7 @@ def run(
         plots.check_target(plot)
     chosen = None if features is None else [name.strip() for name in features.split(",")]
     dataset = read_csv(data, target, chosen)
+    contour = plot is not None and len(dataset.features) == 2
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", NonUniqueWarning)
         try:
@@ -308,6 +333,7 @@ def run(
                     standardize=standardize,
                     names=dataset.features,
                     progress=None if as_json else progress,
+                    record=contour,
                 )
         except DivergenceError as error:
             click.echo(f"Diverged: {error}", err=True)
@@ -320,6 +346,8 @@ def run(
     reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
     if plot is not None:
         plots.cost_curve(result.costs, plot, title=f"Cost per iteration: {dataset.path.name}")
+    if plot is not None and result.iterates is not None:
+        _write_contours(dataset, result.iterates, plot)
     if as_json:
         click.echo(json.dumps(report.run_json(dataset, result, reference), indent=2))
     else:

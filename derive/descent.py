@@ -39,12 +39,22 @@ class NonUniqueWarning(UserWarning):
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
+class Iterates:
+    """(α, β) after each step, on the scale of the data given: `alphas[k]` and the row
+    `betas[k]` after k steps (k = 0 is the start), as `fit(..., record=True)` took them."""
+
+    alphas: Array  # k + 1 values
+    betas: Array  # (k + 1) × n
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class FitResult:
     """The outcome of gradient descent; coefficients are on the scale of the data given.
 
     `costs[k]` is J after k steps; `gradient_norm` is ‖∇J‖ relative to its value at the
     start (α = 0, β = 0); `lr_max` is the bound 2/λmax(H) of the problem descent ran on;
-    `unique` is False when the data do not determine the minimiser (X̃ᵀX̃ singular).
+    `unique` is False when the data do not determine the minimiser (X̃ᵀX̃ singular);
+    `iterates` holds every (α, β) of the run when it was asked for, None otherwise.
     """
 
     alpha: float
@@ -60,6 +70,7 @@ class FitResult:
     stalled: bool
     condition: float
     unique: bool
+    iterates: Iterates | None = None
 
     @property
     def cost(self) -> float:
@@ -84,13 +95,15 @@ def fit(
     scale: Scale | str = Scale.MEAN,
     names: Sequence[str] | None = None,
     progress: Progress | None = None,
+    record: bool = False,
 ) -> FitResult:
     """Fit ŷ = α + Xβᵀ by gradient descent from α = 0, β = 0.
 
     Stops when ‖∇J‖ ≤ tol·‖∇J at the start‖ (converged), after `iterations` steps, or when
     the gradient has stopped shrinking (stalled). `lr="auto"` is 2/(λmax + λmin) of the
     Hessian, the fastest constant step. With `standardize`, descent runs on centred,
-    unit-variance features and the coefficients are mapped back. Raises `InputError` for
+    unit-variance features and the coefficients are mapped back. With `record`, the result
+    also holds every iterate (α, β), for a picture of the path. Raises `InputError` for
     unusable data or settings, `DivergenceError` for a step at or above the bound;
     warns `NonUniqueWarning` when the minimiser is not unique.
     """
@@ -103,10 +116,12 @@ def fit(
     run.refuse_divergent(step)
     m, n = features.shape
     chosen = choose_method(m, n, iterations) if method == "auto" else method
-    trace = _descend(run.evaluator(chosen), run, step, iterations, tol, progress)
+    trail = _Trail() if record else None
+    trace = _descend(run.evaluator(chosen), run, step, iterations, tol, progress, trail)
     alpha, beta = trace.alpha, trace.beta.reshape(-1)
     if scaling is not None:
         alpha, beta = scaling.restore(alpha, beta)
+    iterates = None if trail is None else trail.iterates(features.shape[1], scaling)
     return FitResult(
         alpha=alpha,
         beta=_frozen(beta),
@@ -121,6 +136,7 @@ def fit(
         stalled=trace.stalled,
         condition=run.curvature.condition,
         unique=run.curvature.rank == run.curvature.size,
+        iterates=iterates,
     )
 
 
@@ -177,6 +193,12 @@ class _Scaling:
         """α + zβ = α' + xβ' with β' = β/spread and α' = α − shift·β'."""
         original = beta / self.spread
         return alpha - float(original @ self.shift), original
+
+    def restore_rows(self, alphas: Array, betas: Array) -> tuple[Array, Array]:
+        """`restore` for many iterates at once: one α each, one row of `betas` each."""
+        original = betas / self.spread
+        restored: Array = alphas - original @ self.shift
+        return restored, original
 
 
 def _scale(scale: Scale | str) -> Scale:
@@ -259,6 +281,31 @@ class _Problem:
         return on_the_data
 
 
+class _Trail:
+    """Records the iterates of a run that asked for them, 8 bytes a number."""
+
+    def __init__(self) -> None:
+        self.alphas = array("d")
+        self.betas = array("d")
+
+    def add(self, alpha: float, beta: Array) -> None:
+        self.alphas.append(alpha)
+        self.betas.extend(beta[0])
+
+    def iterates(self, n: int, scaling: _Scaling | None) -> Iterates:
+        alphas = np.asarray(self.alphas, dtype=np.float64)
+        betas = np.asarray(self.betas, dtype=np.float64).reshape(-1, n)
+        if scaling is not None:
+            alphas, betas = scaling.restore_rows(alphas, betas)
+        return Iterates(_frozen(alphas), _frozen_rows(betas))
+
+
+def _frozen_rows(values: Array) -> Array:
+    result = np.array(values, dtype=np.float64)
+    result.flags.writeable = False
+    return result
+
+
 @dataclass(frozen=True)
 class _Trace:
     alpha: float
@@ -276,6 +323,7 @@ def _descend(
     iterations: int,
     tol: float,
     progress: Progress | None,
+    trail: _Trail | None = None,
 ) -> _Trace:
     """Step α ← α − η ∂J/∂α, β ← β − η ∂J/∂β until converged, out of steps or stalled."""
     alpha, beta = 0.0, np.zeros((1, problem.X.shape[1]))
@@ -284,6 +332,8 @@ def _descend(
     relative = 0.0 if start == 0 else 1.0
     watch = _Watch(cost, lr, problem.curvature)
     step = 0
+    if trail is not None:
+        trail.add(alpha, beta)
     with np.errstate(over="ignore", invalid="ignore"):  # the watch reports non-finite costs
         while relative > tol and step < iterations and not watch.stalled:
             alpha -= lr * grad_alpha
@@ -292,6 +342,8 @@ def _descend(
             step += 1
             relative = _norm(grad_alpha, grad_beta) / start
             watch.check(step, cost, relative)
+            if trail is not None:
+                trail.add(alpha, beta)
             if progress is not None and watch.report_due():
                 progress(step, relative)
     return _Trace(alpha, beta, watch.costs, step, relative, watch.stalled)

@@ -141,6 +141,39 @@ def test_standardized_fit_reports_coefficients_on_the_original_scale() -> None:
     assert result.predict(X) == pytest.approx(X @ result.beta + result.alpha)
 
 
+def test_a_run_keeps_no_iterates_unless_asked() -> None:
+    assert fit(*problem(16), iterations=3).iterates is None
+
+
+@pytest.mark.parametrize(("method", "standardize"), [("plain", False), ("gram", True)])
+def test_recorded_iterates_are_the_path_whose_costs_the_run_reports(
+    method: descent.Method, standardize: bool
+) -> None:
+    X, y = problem(17, m=50, n=2, offset=3.0)
+    result = fit(X, y, iterations=40, tol=0, method=method, standardize=standardize, record=True)
+    assert result.iterates is not None
+    alphas, betas = result.iterates.alphas, result.iterates.betas
+    assert alphas.shape == (41,)
+    assert betas.shape == (41, 2)
+    assert alphas[0] == 0.0
+    assert np.array_equal(betas[0], [0.0, 0.0])
+    assert alphas[-1] == pytest.approx(result.alpha, rel=1e-12)
+    assert betas[-1] == pytest.approx(result.beta, rel=1e-12)
+    # each iterate, on the original scale, has the cost the run reports for its step
+    errors = y[:, None] - alphas[None, :] - X @ betas.T
+    assert np.allclose(np.mean(errors**2, axis=0), result.costs, rtol=1e-10)
+
+
+def test_recording_changes_nothing_else() -> None:
+    X, y = problem(18, n=2)
+    plain, recorded = fit(X, y, iterations=30), fit(X, y, iterations=30, record=True)
+    assert np.array_equal(plain.costs, recorded.costs)
+    assert (plain.alpha, plain.beta.tolist()) == (recorded.alpha, recorded.beta.tolist())
+    assert recorded.iterates is not None
+    with pytest.raises(ValueError, match="read-only"):
+        recorded.iterates.betas[0, 0] = 1.0
+
+
 @pytest.mark.parametrize(
     ("make_singular", "needle"),
     [

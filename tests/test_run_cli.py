@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -222,6 +223,28 @@ def test_plot_writes_the_cost_curve(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(cli, args).exit_code == 0
     assert target.read_bytes() == first
     assert b"<svg" in first
+    assert [p.name for p in tmp_path.iterdir()] == ["curve.svg"]  # 3 features: no contours
+
+
+def test_plot_of_two_features_also_writes_the_contours_the_same_each_run(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = tmp_path / "example.csv"
+    data.write_text("x1,x2,y\n0,1,2\n1,0,2\n2,2,6\n3,1,5\n")
+    args = ["run", str(data), "--target", "y", "--plot", str(tmp_path / "x.svg")]
+    assert runner.invoke(cli, args).exit_code == 0
+    written = {p.name: p.read_bytes() for p in tmp_path.glob("x*.svg")}
+    assert set(written) == {"x.svg", "x-contour.svg"}
+    assert runner.invoke(cli, args).exit_code == 0
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("x*.svg")} == written
+    root = ElementTree.fromstring(written["x-contour.svg"])
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert written["x-contour.svg"] != written["x.svg"]
+
+
+def test_plot_help_names_the_contour_file(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["run", "--help"])
+    assert "-contour" in result.output
 
 
 def test_a_refused_run_leaves_an_existing_plot_alone(runner: CliRunner, tmp_path: Path) -> None:
