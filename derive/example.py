@@ -242,6 +242,14 @@ def stability_bound(example: Example, scale: str = "1/m") -> float:
     return curvature(Moments.values(X, y.reshape(-1, 1)), X.shape[0], Scale.parse(scale)).bound
 
 
+def least_squares_cost(X: Array, y: Array, scale: str = "1/m") -> float:
+    """J at the least-squares minimiser, by the generated cost: the floor of every run."""
+    design = np.hstack([np.ones((X.shape[0], 1)), X])
+    theta = np.linalg.lstsq(design, y.reshape(-1), rcond=None)[0]
+    cost = compiled(scale).on_data(X, y.reshape(-1, 1), theta[0], theta[None, 1:], X.shape[0])[0]
+    return scalar(cost)
+
+
 def _arrays(example: Example) -> tuple[Array, Array, float, Array]:
     X = np.array([[float(v) for v in row] for row in example.X], dtype=np.float64)
     y = np.array([[float(v)] for v in example.y], dtype=np.float64)

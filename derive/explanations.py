@@ -152,3 +152,19 @@ EXAMPLE = {
         "weights across the contours of the cost, and what happens on either side of the bound."
     ),
 }
+
+# Captions of the worked example's figures.
+CAPTIONS = {
+    "cost": N_(
+        "The cost above its least value, J − J*, against the iteration, with η = {lr}, "
+        "on a log scale: a straight line means a constant rate of convergence."
+    ),
+    "contours": N_(
+        "Contours of the cost over the two weights, the bias held at its best value for "
+        "each pair, and the path gradient descent takes from its start to the minimum."
+    ),
+    "rates": N_(
+        "The cost for several learning rates: it falls faster as η grows towards the bound "
+        "2/λmax, and just above the bound it grows without limit."
+    ),
+}

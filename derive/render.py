@@ -20,13 +20,16 @@ from functools import partial
 from pathlib import Path
 
 import jinja2
+import numpy as np
 from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
+from derive import plots
 from derive.check import worked_example
 from derive.errors import DeriveError, InputError
-from derive.example import WorkedExample, work
+from derive.example import WorkedExample, least_squares_cost, work
 from derive.example_view import Figure, example_view
+from derive.explanations import CAPTIONS
 from derive.handout import Handout, build_handout, check_title, formula, step_views
 from derive.i18n import gettext, language, ngettext
 from derive.notebook import build_notebook
@@ -211,9 +214,18 @@ def _write_handout(handout: Handout, out: Path, wanted: tuple[str, ...]) -> Writ
     if "ipynb" in wanted:
         contents["handout.ipynb"] = build_notebook(handout).encode("utf-8")
     skipped = latex_tools(handout.lang) if "pdf" in wanted else None
+    pictures = _figure_files(handout)
+    if "tex" in wanted:
+        contents.update(pictures)
     if "pdf" in wanted and skipped is None:
-        contents["handout.pdf"] = build_pdf(tex, out, ENGINES[handout.lang])
+        contents["handout.pdf"] = build_pdf(tex, out, ENGINES[handout.lang], pictures)
     return Written(paths=replace_files(out, contents), skipped=skipped)
+
+
+def _figure_files(handout: Handout) -> dict[str, bytes]:
+    """The figures the LaTeX handout includes, by their path beside handout.tex."""
+    found = () if handout.example is None else handout.example.figures
+    return {f"figures/{figure.name}.pdf": figure.pdf for figure in found}
 
 
 def write_handouts(
@@ -240,15 +252,58 @@ def _checked_handout(title: str | None, scale: str, lang: str) -> Handout:
         result = derivation(scale)
         with start_checks(result) as checks:
             worked = work(result)  # while the checks run in their own processes
-            example = example_view(result, worked, figures(worked))
+            example = example_view(result, worked, figures(worked, scale))
             mistake = worked_example() if scale == "1/m" else None
             document = build_handout(result, checks.result(), title)
         return replace(document, example=example, check=mistake)
 
 
-def figures(worked: WorkedExample) -> tuple[Figure, ...]:
+def figures(worked: WorkedExample, scale: str = "1/m") -> tuple[Figure, ...]:
     """The worked example's figures, as SVG for HTML and PDF for LaTeX."""
-    return ()
+    run, example = worked.run, worked.example
+    X = np.array(example.X, dtype=np.float64)
+    y = np.array(example.y, dtype=np.float64)
+    minimum = least_squares_cost(X, y, scale)
+    drawn = {
+        "cost": (
+            plots.cost_figure(run.costs, minimum=minimum),
+            _caption("cost").format(lr=f"{run.lr:g}"),
+        ),
+        "contours": (
+            plots.contour_figure(X, y, run.alphas, run.betas, scale=scale, names=example.features),
+            _caption("contours"),
+        ),
+        "rates": (
+            plots.learning_rate_figure(
+                [(curve.lr, curve.costs) for curve in worked.curves],
+                bound=worked.bound,
+                minimum=minimum,
+            ),
+            _caption("rates"),
+        ),
+    }
+    return tuple(
+        Figure(
+            name,
+            caption,
+            _inline_svg(name, plots.figure_bytes(figure, "svg")),
+            plots.figure_bytes(figure, "pdf"),
+        )
+        for name, (figure, caption) in drawn.items()
+    )
+
+
+def _caption(name: str) -> str:
+    template = CAPTIONS[name]
+    return gettext(template)
+
+
+def _inline_svg(name: str, svg: bytes) -> str:
+    """An SVG file as an element of an HTML page: no XML prolog, ids unique in the page."""
+    text = svg.decode("utf-8")
+    text = text[text.index("<svg") :]
+    text = re.sub(r'\bid="', f'id="{name}-', text)
+    return re.sub(r'(href="#|url\(#)', rf"\g<1>{name}-", text)
 
 
 def replace_files(out: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:
@@ -256,7 +311,8 @@ def replace_files(out: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in contents.items():
-            staged.append((_stage(out, name, data), out / name))
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            staged.append((_stage((out / name).parent, Path(name).name, data), out / name))
         for temporary, final in staged:
             os.replace(temporary, final)
     finally:
@@ -285,11 +341,17 @@ def _umask() -> int:
     return mask
 
 
-def build_pdf(tex: str, out: Path, engine: str = "pdflatex") -> bytes:
-    """Compile LaTeX with latexmk (no shell escape, no rc files) in a scratch folder in `out`."""
+def build_pdf(
+    tex: str, out: Path, engine: str = "pdflatex", files: Mapping[str, bytes] | None = None
+) -> bytes:
+    """Compile LaTeX with latexmk (no shell escape, no rc files) in a scratch folder in `out`;
+    `files` (figures) are put beside handout.tex first."""
     with tempfile.TemporaryDirectory(dir=out, prefix=".latex-") as scratch:
         folder = Path(scratch)
         (folder / "handout.tex").write_text(tex, encoding="utf-8")
+        for name, data in (files or {}).items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
         options = "-no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error"
         command = [
             "latexmk",

@@ -83,3 +83,15 @@ def test_it_prints_on_a4_and_letter(loaded: Any, paper: str, artifacts: Path) ->
     page.emulate_media(media="screen")
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 20_000
+
+
+def test_the_worked_example_figures_render_inline_with_a_size(loaded: Any) -> None:
+    page, _errors, _requests = loaded
+    sizes = page.eval_on_selector_all(
+        "figure.plot svg",
+        "els => els.map(e => e.getBoundingClientRect().width * e.getBoundingClientRect().height)",
+    )
+    assert len(sizes) == 3
+    assert all(size > 10_000 for size in sizes)
+    ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+    assert len(ids) == len(set(ids))  # three SVGs in one page, and no id twice

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import unicodedata
 from collections.abc import Callable
@@ -38,9 +39,15 @@ def _text(pdf: Path) -> str:
 def test_all_three_files_are_written(need: Need, written: Path) -> None:
     need("latexmk", "pdflatex")
     assert sorted(p.name for p in written.iterdir()) == [
+        "figures",
         "handout.html",
         "handout.pdf",
         "handout.tex",
+    ]
+    assert sorted(p.name for p in (written / "figures").iterdir()) == [
+        "contours.pdf",
+        "cost.pdf",
+        "rates.pdf",
     ]
 
 
@@ -49,6 +56,7 @@ def test_the_tex_compiles_alone_with_latexmk_without_errors_or_overfull_lines(
 ) -> None:
     need("latexmk", "pdflatex")
     (tmp_path / "handout.tex").write_bytes((written / "handout.tex").read_bytes())
+    shutil.copytree(written / "figures", tmp_path / "figures")
     done = subprocess.run(
         ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "handout.tex"],
         cwd=tmp_path,
@@ -90,7 +98,7 @@ def test_the_pdf_has_a_handful_of_a4_pages(need: Need, written: Path) -> None:
 def test_two_runs_write_identical_bytes(need: Need, written: Path, tmp_path: Path) -> None:
     need("latexmk", "pdflatex")
     _handout(tmp_path)
-    for name in ("handout.html", "handout.tex", "handout.pdf"):
+    for name in ("handout.html", "handout.tex", "handout.pdf", "figures/contours.pdf"):
         assert (tmp_path / name).read_bytes() == (written / name).read_bytes(), name
 
 
@@ -133,7 +141,7 @@ def test_without_latex_the_command_still_succeeds_and_names_the_packages(
     monkeypatch.setattr(render.shutil, "which", lambda name: None)
     result = CliRunner().invoke(cli, ["handout", "--out", str(tmp_path)])
     assert result.exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.html", "handout.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures", "handout.html", "handout.tex"]
     assert "install the Debian packages latexmk texlive-latex-recommended" in result.output
 
 
@@ -145,3 +153,8 @@ def test_the_pdf_has_the_worked_example_with_its_numbers(need: Need, written: Pa
     for number in ("14.935", "1.445", "0.985", "−13.45", "0.1896", "0.75"):
         assert number in squeezed, number
     assert "Theiterationsthatfollow" in squeezed
+    for title in (
+        "Costcontoursandthepathofgradientdescent",
+        "Costperiterationforseverallearningrates",
+    ):
+        assert title in squeezed, title  # the figures' own text, inside the PDF
