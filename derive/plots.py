@@ -10,6 +10,7 @@ version is left out, SVG ids use a fixed salt, and a file is replaced atomically
 from __future__ import annotations
 
 import io
+import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 from numpy.typing import ArrayLike, NDArray
 
 from derive import contours
@@ -119,10 +121,29 @@ def cost_figure(
     figure, axes = _canvas(title, (6.4, 4.0))
     line, _, colour = _STROKES[0]
     axes.plot(steps, shown[steps], linestyle=line, color=colour, linewidth=1.5)
-    axes.set_yscale("log")
-    axes.set_xlabel("iteration $k$")
+    _log_scale(axes)
+    axes.set_xlabel("iteration k")
     axes.set_ylabel(_cost_label(minimum))
     return figure
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _log_scale(axes: Axes) -> None:
+    """A log scale labelled 10⁻², 10⁰, … as plain text (matplotlib's $10^{-2}$ is slow)."""
+    axes.set_yscale("log")
+    axes.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+    axes.yaxis.set_minor_formatter(NullFormatter())
+
+
+def _power_of_ten(value: float, _position: int) -> str:
+    if value <= 0:
+        return ""
+    exponent = round(math.log10(value))
+    if not math.isclose(value, 10.0**exponent, rel_tol=1e-9):
+        return ""
+    return "10" + str(exponent).translate(_SUPERSCRIPTS)
 
 
 def _excess(values: Array, minimum: float | None) -> Array:
@@ -137,8 +158,8 @@ def _excess(values: Array, minimum: float | None) -> Array:
 
 def _cost_label(minimum: float | None) -> str:
     if minimum is None:
-        return "cost $J$"
-    return f"excess cost $J - J^*$, with $J^* = {minimum:.6g}$"
+        return "cost J"
+    return f"excess cost J − J*, with J* = {minimum:.6g}"
 
 
 def _floor(minimum: float | None) -> float:
@@ -170,15 +191,15 @@ def learning_rate_figure(
     for index, (lr, values) in enumerate(series):
         style = _Style(*_STROKES[index % len(_STROKES)], _rate_label(lr, bound))
         _rate_curve(axes, values, (low, high), style, stagger=index / len(series))
-    axes.set_yscale("log")
+    _log_scale(axes)
     axes.set_ylim(low, high)
-    axes.set_xlabel("iteration $k$")
+    axes.set_xlabel("iteration k")
     axes.set_ylabel(_cost_label(minimum))
     figure.legend(
         loc="outside lower center",
         ncols=2,
         fontsize=9,
-        title=rf"learning rate $\eta$, against the bound $2/\lambda_{{\max}} = {bound:.4g}$",
+        title=f"learning rate η, against the bound 2/λmax = {bound:.4g}",
         title_fontsize=9,
         frameon=False,
     )
@@ -242,7 +263,7 @@ def _rate_label(lr: float, bound: float) -> str:
     digits = 2
     while ratio != 1 and round(ratio, digits) == 1 and digits < 6:
         digits += 1
-    return rf"$\eta = {lr:.4g}$ ({ratio:.{digits}f} × bound)"
+    return f"η = {lr:.4g} ({ratio:.{digits}f} × bound)"
 
 
 # --- contours over the two weights --------------------------------------------------
@@ -360,8 +381,8 @@ def _finish_plane(axes: Axes, box: contours.Region, names: Sequence[str] | None)
     if box.same_scale:
         axes.set_aspect("equal", adjustable="box")
     labels = [""] * 2 if names is None else [f" (weight of {_plain(n)})" for n in names]
-    axes.set_xlabel(rf"$\beta_1${labels[0]}")
-    axes.set_ylabel(rf"$\beta_2${labels[1]}")
+    axes.set_xlabel(f"β₁{labels[0]}")
+    axes.set_ylabel(f"β₂{labels[1]}")
     note = "contours: cost J with the bias α at its best for each (β₁, β₂)"
     if not box.same_scale:
         note += "; the axes have different scales"
