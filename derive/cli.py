@@ -11,7 +11,7 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,17 @@ SCALES = ("1/m", "1/(2m)")
 # SymPy sizes its expression caches when it is first imported; the checks revisit the
 # same subexpressions often enough that a larger cache halves their time.
 SYMPY_CACHE_SIZE = "20000"
+
+
+def out_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The --out folder of a command that writes files (default output/)."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help=help_text,
+    )
 
 
 lang_option = click.option(
@@ -112,13 +123,7 @@ def steps(as_json: bool, scale: str, lang: str) -> None:
 
 
 @cli.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder to write handout.html, handout.tex and handout.pdf into.",
-)
+@out_option("Folder to write handout.html, handout.tex and handout.pdf into.")
 @click.option(
     "--format",
     "formats",
@@ -145,13 +150,7 @@ def handout(out: Path, formats: str, title: str | None, scale: str, lang: str) -
 
 
 @cli.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder to write slides.html into.",
-)
+@out_option("Folder to write slides.html into.")
 @click.option("--title", default=None, help="Title of the first slide (plain text).")
 @scale_option
 @lang_option
