@@ -78,6 +78,16 @@ class CheckResult:
         scale = "" if self.scale == Scale.MEAN.value else f" --scale {shlex.quote(self.scale)}"
         return f"derive check {shlex.quote(self.text)} --wrt {self.wrt}{scale}"
 
+    def _repr_markdown_(self) -> str:
+        """The check as Jupyter shows it: the verdict, both gradients, the message."""
+        mark = "✓" if self.equivalent else "✗"
+        codes = f" [{', '.join(self.diagnosis)}]" if self.diagnosis else ""
+        lines = [f"**{mark} {self.verdict}**{codes}", ""]
+        if self.given_latex is not None:
+            lines += [f"yours: $${self.given_latex}$$", ""]
+        lines += [f"correct: $${self.expected_latex}$$", "", self.message]
+        return "\n".join(lines)
+
     def as_json(self) -> dict[str, Any]:
         """The JSON object of `derive check --json` (the keys of the issue come first)."""
         example = self.counterexample

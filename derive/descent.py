@@ -82,6 +82,26 @@ class FitResult:
         prediction: Array = self.alpha + np.asarray(X, dtype=np.float64) @ self.beta
         return prediction
 
+    def _repr_markdown_(self) -> str:
+        """The fit as Jupyter shows it: the outcome, then the coefficients in a table."""
+        if self.converged:
+            outcome = f"converged after {self.iterations} iterations"
+        else:
+            outcome = f"not converged after {self.iterations} iterations"
+        rows = [f"| $\\alpha$ | {self.alpha:.10g} |"]
+        rows += [f"| $\\beta_{{{j + 1}}}$ | {b:.10g} |" for j, b in enumerate(self.beta)]
+        return "\n".join(
+            [
+                f"**Gradient descent ({self.method})**: {outcome}; "
+                f"cost $J = {self.cost:.6g}$, learning rate $\\eta = {self.lr:.6g}$ "
+                f"(bound $2/\\lambda_{{\\max}} = {self.lr_max:.6g}$).",
+                "",
+                "| coefficient | value |",
+                "|---|---|",
+                *rows,
+            ]
+        )
+
 
 def fit(
     X: ArrayLike,

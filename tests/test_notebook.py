@@ -57,3 +57,18 @@ def test_the_notebook_runs_without_errors_in_a_kernel(notebook_path: Path) -> No
     assert len(checks) == 19
     assert all(c == "{'symbolic': True, 'explicit': True, 'numeric': True}" for c in checks)
     assert "text/html" in results[0].data  # the derivation shows itself as HTML
+
+
+def test_a_fit_and_a_check_show_themselves_in_jupyter() -> None:
+    import numpy as np
+
+    import derive
+
+    fitted = derive.fit(np.array([[0, 1], [1, 0], [2, 2], [3, 1.0]]), np.array([2, 2, 6, 5.0]))
+    shown = fitted._repr_markdown_()
+    assert shown.startswith("**Gradient descent")
+    assert "| $\\alpha$ | 0.75 |" in shown
+    checked = derive.check_gradient("1/m (yhat - y)^T X", "beta")
+    shown = checked._repr_markdown_()
+    assert shown.startswith("**✗ not-equivalent** [factor]")
+    assert "$$- \\frac{2}{m} \\mathbf{u}^{\\top} \\mathbf{X}$$" in shown
