@@ -294,6 +294,7 @@ def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
     "with the descent path, to FILE's name + '-contour' (curve.svg: curve-contour.svg).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@lang_option
 def run(
     data: Path,
     target: str,
@@ -304,6 +305,7 @@ def run(
     standardize: bool,
     plot: Path | None,
     as_json: bool,
+    lang: str,
 ) -> None:
     """Fit DATA.csv by gradient descent with the derived gradients; compare with lstsq.
 
@@ -337,8 +339,9 @@ def run(
         except DivergenceError as error:
             click.echo(f"Diverged: {error}", err=True)
             sys.exit(1)
-    for line in report.warning_lines([str(w.message) for w in caught]):
-        click.echo(line, err=True)
+    with language(lang):
+        for line in report.warning_lines([str(w.message) for w in caught]):
+            click.echo(line, err=True)
     # Unique minimiser: lstsq where it is most accurate; otherwise in descent's coordinates,
     # where both reach the minimiser of least norm.
     coordinates = standardize or result.unique
@@ -350,7 +353,8 @@ def run(
     if as_json:
         click.echo(json.dumps(report.run_json(dataset, result, reference), indent=2))
     else:
-        click.echo(report.run_text(dataset, result, reference, standardize))
+        with language(lang):
+            click.echo(report.run_text(dataset, result, reference, standardize))
     if not result.converged:
         sys.exit(1)
 
@@ -397,7 +401,8 @@ class _ExpressionCommand(click.Command):
 )
 @scale_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-def check(expression: str, wrt: str, scale: str, as_json: bool) -> None:
+@lang_option
+def check(expression: str, wrt: str, scale: str, as_json: bool, lang: str) -> None:
     """Check a gradient derived by hand, such as "-2/m u^T X" (--wrt beta).
 
     Exit code 0 when it is right (also when right up to layout), 1 when it is not, with
@@ -409,11 +414,12 @@ def check(expression: str, wrt: str, scale: str, as_json: bool) -> None:
     from derive.check import check_gradient
     from derive.terminal import check_text
 
-    result = check_gradient(expression, wrt, scale=scale)
-    if as_json:
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(check_text(result))
+    with language(lang):
+        result = check_gradient(expression, wrt, scale=scale)
+        if as_json:
+            click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(check_text(result))
     sys.exit(0 if result.equivalent else 1)
 
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.diagnose import CONFIRM, SIZES, Finding
+from derive.i18n import N_, gettext
 from derive.model import Scale
 from derive.printing import text
 
-CONCRETE_NOTE = (
+CONCRETE_NOTE = N_(
     " (The {claim} was checked exactly at the sizes m×n = {sizes}; the symbolic "
     "simplification did not confirm it, so it is not proved for every size.)"
 )
 COMMON_FACTORS = {
-    "m": "the 1/m in front of the sum is missing",
-    "1/m": "there is one 1/m too many",
-    "2": "there is one factor 2 too many",
+    "m": N_("the 1/m in front of the sum is missing"),
+    "1/m": N_("there is one 1/m too many"),
+    "2": N_("there is one factor 2 too many"),
 }
 
 
@@ -31,56 +32,71 @@ def explain(
     note = ""
     if finding.proof == "concrete":
         sizes = ", ".join(f"{m}×{n}" for m, n in (*SIZES, CONFIRM))
-        note = CONCRETE_NOTE.format(
-            claim="equality" if finding.equal else "explanation", sizes=sizes
-        )
+        claim = gettext("equality") if finding.equal else gettext("explanation")
+        note = gettext(CONCRETE_NOTE).format(claim=claim, sizes=sizes)
     if finding.equal:
         if "layout" in codes:
             return _layout_equal(symbol, expected) + note
-        return f"Correct: your expression equals {symbol} = {expected}." + note
-    sentences = [f"Not equal to {symbol} = {expected}."]
+        correct = gettext("Correct: your expression equals {symbol} = {expected}.")
+        return correct.format(symbol=symbol, expected=expected) + note
+    sentences = [
+        gettext("Not equal to {symbol} = {expected}.").format(symbol=symbol, expected=expected)
+    ]
     if "layout" in codes:
         sentences.append(
-            "Your expression is an n×1 column, the layout of Xᵀu; with β a 1×n row, the "
-            "gradient is the 1×n row uᵀX. The rest compares your expression transposed."
+            gettext(
+                "Your expression is an n×1 column, the layout of Xᵀu; with β a 1×n row, the "
+                "gradient is the 1×n row uᵀX. The rest compares your expression transposed."
+            )
         )
     if "missing-bias" in codes:
         sentences.append(
-            "The bias is missing: you used y − Xβᵀ where the error is u = y − ŷ = y − α𝟏 − Xβᵀ."
+            gettext(
+                "The bias is missing: you used y − Xβᵀ where the error is u = y − ŷ = y − α𝟏 − Xβᵀ."
+            )
         )
     factor = finding.factor
     if factor is not None and "other" not in codes:
         sentences.extend(_factor_sentences(codes, factor, scale))
     if "other" in codes:
-        sentences.append(
+        other = gettext(
             "It is not off by a sign, a constant factor, a transpose or a missing bias. "
-            f"Your expression minus the correct one simplifies to {text(finding.difference)} "
+            "Your expression minus the correct one simplifies to {difference} "
             "(with u = y − ŷ)."
         )
+        sentences.append(other.format(difference=text(finding.difference)))
     return " ".join(sentences) + note
 
 
 def _layout_equal(symbol: str, expected: str) -> str:
-    return (
-        f"Correct up to layout: your expression is the n×1 column whose transpose is "
-        f"{symbol} = {expected}. The numbers are the same; with β a 1×n row the gradient "
+    sentence = gettext(
+        "Correct up to layout: your expression is the n×1 column whose transpose is "
+        "{symbol} = {expected}. The numbers are the same; with β a 1×n row the gradient "
         "is written as a 1×n row too (uᵀX rather than Xᵀu)."
     )
+    return sentence.format(symbol=symbol, expected=expected)
 
 
 def _factor_sentences(codes: tuple[str, ...], factor: sp.Expr, scale: Scale) -> list[str]:
-    compared = "the gradient without the bias" if "missing-bias" in codes else "the correct one"
+    if "missing-bias" in codes:
+        compared = gettext("the gradient without the bias")
+    else:
+        compared = gettext("the correct one")
     sentences = []
     if "sign" in codes:
-        sentences.append(
-            f"The sign is flipped: your expression has the opposite sign of {compared}. "
+        flipped = gettext(
+            "The sign is flipped: your expression has the opposite sign of {compared}. "
             "A common cause is taking the error as ŷ − y, or losing the minus that comes "
             "from differentiating u = y − ŷ."
         )
+        sentences.append(flipped.format(compared=compared))
     if "factor" in codes:
         size = factor_text(abs(factor))
-        lead = "Apart from the sign, your" if "sign" in codes else "Off by a constant factor: your"
-        sentence = f"{lead} expression is {size} times {compared}"
+        if "sign" in codes:
+            lead = gettext("Apart from the sign, your expression is {size} times {compared}")
+        else:
+            lead = gettext("Off by a constant factor: your expression is {size} times {compared}")
+        sentence = lead.format(size=size, compared=compared)
         sentences.append(sentence + _factor_reason(size, scale, "sign" in codes) + ".")
     return sentences
 
@@ -89,15 +105,21 @@ def _factor_reason(size: str, scale: Scale, sign: bool) -> str:
     """Why a factor may have appeared, when it is one of the usual ones."""
     other = Scale.HALF_MEAN if scale is Scale.MEAN else Scale.MEAN
     if (size, scale) in (("1/2", Scale.MEAN), ("2", Scale.HALF_MEAN)):
-        that = "with the sign corrected, that would be" if sign else "that is exactly"
-        return (
-            f": {that} the gradient under the other convention, J = {other.value}·Σ uᵢ²; "
-            f"if that is your cost, check with --scale {other.value}"
-        )
+        if sign:
+            that = gettext(
+                ": with the sign corrected, that would be the gradient under the other "
+                "convention, J = {scale}·Σ uᵢ²; if that is your cost, check with --scale {scale}"
+            )
+        else:
+            that = gettext(
+                ": that is exactly the gradient under the other convention, J = {scale}·Σ uᵢ²; "
+                "if that is your cost, check with --scale {scale}"
+            )
+        return that.format(scale=other.value)
     if size == "1/2":
-        return ": the 2 that comes from differentiating the square uᵢ² is missing"
+        return gettext(": the 2 that comes from differentiating the square uᵢ² is missing")
     if size in COMMON_FACTORS:
-        return f": {COMMON_FACTORS[size]}"
+        return ": " + gettext(COMMON_FACTORS[size])
     return ""
 
 

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from derive.dataset import Dataset
 from derive.descent import FitResult
+from derive.i18n import gettext
 from derive.numeric import Array
 
 
@@ -54,14 +55,21 @@ def run_json(data: Dataset, fit: FitResult, reference: Reference) -> dict[str, A
 
 def run_text(data: Dataset, fit: FitResult, reference: Reference, standardized: bool) -> str:
     """The run for a terminal: settings, outcome, coefficients beside the reference."""
-    features = "standardized features" if standardized else "features"
+    if standardized:
+        heading = gettext("{path}: {target} from {count} standardized features, {rows} rows")
+    else:
+        heading = gettext("{path}: {target} from {count} features, {rows} rows")
+    settings = gettext(
+        "gradient descent ({method}), learning rate η = {lr} (bound 2/λmax = {bound})"
+    )
     lines = [
-        f"{data.path}: {data.target} from {len(data.features)} {features}, {len(data.y)} rows",
-        f"gradient descent ({fit.method}), learning rate η = {fit.lr:.6g} "
-        f"(bound 2/λmax = {fit.lr_max:.6g})",
+        heading.format(
+            path=data.path, target=data.target, count=len(data.features), rows=len(data.y)
+        ),
+        settings.format(method=fit.method, lr=f"{fit.lr:.6g}", bound=f"{fit.lr_max:.6g}"),
         _outcome(fit),
         "",
-        f"{'':<{_width(data)}}  {'gradient descent':>22}  {'least squares':>22}",
+        _columns(_width(data), gettext("gradient descent"), gettext("least squares")),
     ]
     names = ["α", *(f"β {name}" for name in data.features)]
     ours = [fit.alpha, *fit.beta]
@@ -72,11 +80,16 @@ def run_text(data: Dataset, fit: FitResult, reference: Reference, standardized: 
     worst = max(range(len(differences)), key=differences.__getitem__)
     lines += [
         "",
-        f"cost J = {fit.cost:.12g}",
-        f"largest relative difference from least squares: {differences[worst]:.2g} "
-        f"({names[worst]})",
+        gettext("cost J = {cost}").format(cost=f"{fit.cost:.12g}"),
+        gettext("largest relative difference from least squares: {difference} ({name})").format(
+            difference=f"{differences[worst]:.2g}", name=names[worst]
+        ),
     ]
     return "\n".join(lines)
+
+
+def _columns(width: int, ours: str, theirs: str) -> str:
+    return f"{'':<{width}}  {ours:>22}  {theirs:>22}"
 
 
 def _width(data: Dataset) -> int:
@@ -84,24 +97,34 @@ def _width(data: Dataset) -> int:
 
 
 def _outcome(fit: FitResult) -> str:
-    reached = f"‖∇J‖ is {fit.gradient_norm:.2g} of its start"
+    facts = {
+        "k": fit.iterations,
+        "norm": f"{fit.gradient_norm:.2g}",
+        "tol": f"{fit.tol:g}",
+        "condition": f"{fit.condition:.2g}",
+    }
     if fit.converged:
-        return f"converged after {fit.iterations} iterations: {reached} (tolerance {fit.tol:g})"
-    if fit.stalled:
-        return (
-            f"stalled after {fit.iterations} iterations: {reached} and no longer shrinks "
-            f"(rounding); the tolerance {fit.tol:g} is out of reach"
+        sentence = gettext(
+            "converged after {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol})"
         )
+        return sentence.format(**facts)
+    if fit.stalled:
+        sentence = gettext(
+            "stalled after {k} iterations: ‖∇J‖ is {norm} of its start and no longer shrinks "
+            "(rounding); the tolerance {tol} is out of reach"
+        )
+        return sentence.format(**facts)
     needed = fit.condition / 2 * math.log(1 / fit.tol) if fit.tol > 0 else math.inf
-    return (
-        f"did not converge in {fit.iterations} iterations: {reached} (tolerance {fit.tol:g}). "
-        f"The Hessian's condition number is {fit.condition:.2g}, so descent needs about "
-        f"{needed:.2g} iterations; --standardize may lower it"
+    sentence = gettext(
+        "did not converge in {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol}). "
+        "The Hessian's condition number is {condition}, so descent needs about {needed} "
+        "iterations; --standardize may lower it"
     )
+    return sentence.format(**facts, needed=f"{needed:.2g}")
 
 
 def warning_lines(messages: Sequence[str]) -> list[str]:
-    return [f"Warning: {message}" for message in messages]
+    return [gettext("Warning: {message}").format(message=message) for message in messages]
 
 
 class DelayedProgress:

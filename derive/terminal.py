@@ -198,24 +198,30 @@ def check_text(result: CheckResult) -> str:
     mark = "✓" if result.equivalent else "✗"
     codes = f"  [{', '.join(result.diagnosis)}]" if result.diagnosis else ""
     lines = [f"{mark} {result.verdict}{codes}"]
+    yours, correct = _label(gettext("yours")), _label(gettext("correct"))
     if result.given_text is not None:
-        lines.append(f"  yours:    {result.given_text}")
-    lines.append(f"  correct:  {result.expected_text}")
+        lines.append(f"  {yours}{result.given_text}")
+    lines.append(f"  {correct}{result.expected_text}")
     lines.extend(["", *textwrap.wrap(result.message, width=88)])
     example = result.counterexample
     if example is not None:
         lines.extend(
             [
                 "",
-                f"Counterexample (m = {example.m}, n = {example.n}):",
+                gettext("Counterexample (m = {m}, n = {n}):").format(m=example.m, n=example.n),
                 f"  X = {_rows(example.X)}",
                 f"  y = {_rows((example.y,))}ᵀ   α = {example.alpha}"
                 f"   β = {_rows((example.beta,))}",
-                f"  yours:    {_rows(example.given)}",
-                f"  correct:  {_rows(example.expected)}",
+                f"  {yours}{_rows(example.given)}",
+                f"  {correct}{_rows(example.expected)}",
             ]
         )
     return "\n".join(lines)
+
+
+def _label(word: str) -> str:
+    """`word:` padded so that the values after it line up."""
+    return f"{word}:".ljust(10)
 
 
 def _rows(rows: Sequence[Sequence[object]]) -> str:

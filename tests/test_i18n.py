@@ -154,3 +154,18 @@ def test_the_chinese_slides_render(browser: Any, tmp_path: Path, artifacts: Path
     page.wait_for_timeout(400)  # let the reveal transition finish
     page.screenshot(path=str(artifacts / "slides-zh.png"))
     page.close()
+
+
+def test_check_and_run_speak_chinese(tmp_path: Path) -> None:
+    checked = CliRunner().invoke(
+        cli, ["check", "1/m (yhat - y)^T X", "--wrt", "beta", "--lang", "zh"]
+    )
+    assert checked.exit_code == 1
+    assert "相差一个常数因子" in checked.output
+    assert "反例（m = 3，n = 2）：" in checked.output
+    data = ROOT / "tests" / "data" / "stackloss.csv"
+    ran = CliRunner().invoke(
+        cli, ["run", str(data), "--target", "STACKLOSS", "--standardize", "--lang", "zh"]
+    )
+    assert ran.exit_code == 0, ran.output
+    assert "次迭代后收敛" in ran.output
