@@ -15,6 +15,7 @@ import lark
 import sympy as sp
 from sympy import OneMatrix
 
+from derive.i18n import gettext
 from derive.indexed import MatrixSum
 from derive.model import Model
 from derive.names import SUBSCRIPTS, Leaves
@@ -67,14 +68,18 @@ class Builder(Leaves):
         value = method(node)
         if value.degree > MAX_DEGREE:
             self.fail(
-                f"more than {MAX_DEGREE} data factors multiplied together "
-                "(X, y, α, β; u and ŷ count twice): not a gradient of this cost",
+                gettext(
+                    "more than {limit} data factors multiplied together "
+                    "(X, y, α, β; u and ŷ count twice): not a gradient of this cost"
+                ).format(limit=MAX_DEGREE),
                 node,
             )
         if value.sums > MAX_SUMS:
             self.fail(
-                f"more than {MAX_SUMS} sums multiplied together (matrix products and y, ŷ "
-                "count as sums): not a gradient of this cost",
+                gettext(
+                    "more than {limit} sums multiplied together (matrix products and y, ŷ "
+                    "count as sums): not a gradient of this cost"
+                ).format(limit=MAX_SUMS),
                 node,
             )
         return value
@@ -153,9 +158,11 @@ class Builder(Leaves):
                 right_node,
             )
         if right.degree > 0 or right.indices:
-            self.fail("division by an expression in the data; divide by numbers, m or n", node)
+            self.fail(
+                gettext("division by an expression in the data; divide by numbers, m or n"), node
+            )
         if right.expr.is_zero:
-            self.fail("division by zero", right_node)
+            self.fail(gettext("division by zero"), right_node)
         ranges = merge_indices(left, right, where=node_start(node))
         return Value(left.expr / right.expr, left.shape, left.degree, ranges, sums=left.sums)
 
@@ -170,9 +177,9 @@ class Builder(Leaves):
             )
         k = int(self.build(exponent_node).expr)  # parse.py allows whole numbers up to 16
         if k < 0 and (base.degree or base.indices):
-            self.fail("a negative power of the data (division by the data)", node)
+            self.fail(gettext("a negative power of the data (division by the data)"), node)
         if k < 0 and base.expr.is_zero:
-            self.fail("division by zero", node)
+            self.fail(gettext("division by zero"), node)
         degree, sums = base.degree * abs(k), base.sums * abs(k)
         return Value(base.expr**k, base.shape, degree, base.indices, sums=sums)
 
@@ -244,7 +251,7 @@ class Builder(Leaves):
             if isinstance(c, lark.Tree)
         }
         if "lower" not in parts:
-            self.fail("a sum needs its index: \\sum_{i=1}^{m}", node)
+            self.fail(gettext("a sum needs its index: \\sum_{i=1}^{m}"), node)
         letter = self._index_letter(parts["lower"][0], node)
         start = int(parts["lower"][1]) if len(parts["lower"]) > 1 else 1
         if "upper" not in parts:
@@ -252,7 +259,9 @@ class Builder(Leaves):
         size_name = parts["upper"][0]
         shift = int(parts["upper"][1]) if len(parts["upper"]) > 1 else 0
         if size_name not in ("m", "n") or (start, shift) not in ((1, 0), (0, 1)):
-            self.fail("a sum runs over all examples (i=1..m) or all features (k=1..n)", limits)
+            self.fail(
+                gettext("a sum runs over all examples (i=1..m) or all features (k=1..n)"), limits
+            )
         return letter, self.names[size_name].expr
 
 

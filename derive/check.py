@@ -20,6 +20,7 @@ from derive.build import build
 from derive.diagnose import Comparison, Counterexample, Finding
 from derive.errors import InputError
 from derive.explain import explain, factor_text
+from derive.i18n import gettext
 from derive.model import Model, Scale, build_model
 from derive.parse import Parsed, parse
 from derive.printing import latex, text
@@ -124,7 +125,9 @@ def check_gradient(
     """
     if wrt not in WRT:
         raise InputError(
-            f"cannot check a gradient with respect to {wrt!r}: use alpha, beta or beta_j"
+            gettext(
+                "cannot check a gradient with respect to {wrt}: use alpha, beta or beta_j"
+            ).format(wrt=repr(wrt))
         )
     try:
         chosen = Scale.parse(scale)
@@ -136,7 +139,9 @@ def check_gradient(
     try:
         return run_limited(analyse, (parsed, built, wrt, chosen), time_limit)
     except TimeLimitExceeded as error:
-        raise InputError(f"the check of this expression was {error}; simplify it") from None
+        raise InputError(
+            gettext("the check of this expression was {error}; simplify it").format(error=error)
+        ) from None
 
 
 def worked_example() -> CheckResult:

@@ -138,8 +138,8 @@ def handout(out: Path, formats: str, title: str | None, scale: str, lang: str) -
     """Write the printable handouts: HTML (offline, MathML), LaTeX and PDF."""
     from derive.render import parse_formats, write_handouts
 
-    document, written = write_handouts(out, parse_formats(formats), title, scale, lang)
     with language(lang):
+        document, written = write_handouts(out, parse_formats(formats), title, scale, lang)
         for path in written.paths:
             click.echo(gettext("wrote {path}").format(path=path))
         if written.skipped:
@@ -158,8 +158,8 @@ def slides(out: Path, title: str | None, scale: str, lang: str) -> None:
     """Write slides.html: one slide per step, for presenting in a browser."""
     from derive.render import write_slides
 
-    document, path = write_slides(out, title, scale, lang)
     with language(lang):
+        document, path = write_slides(out, title, scale, lang)
         click.echo(gettext("wrote {path}").format(path=path))
         if not document.verified:
             click.echo(gettext("some steps failed their checks; the slides mark them"), err=True)
@@ -219,9 +219,9 @@ def example(
     from derive.steps import derivation
     from derive.terminal import example_json, example_text
 
-    chosen = DEFAULT if source is None else load_example(str(source), target)
     rate = lr if isinstance(lr, Fraction) else None
     with language(lang):
+        chosen = DEFAULT if source is None else load_example(str(source), target)
         worked = work(derivation(scale), chosen, rate, iterations)
         if as_json:
             click.echo(json.dumps(example_json(worked), ensure_ascii=False, indent=2))
@@ -316,44 +316,43 @@ def run(
     from derive.descent import NonUniqueWarning, fit, least_squares
     from derive.errors import DivergenceError
 
-    if plot is not None:
-        plots.check_target(plot)
-    chosen = None if features is None else [name.strip() for name in features.split(",")]
-    dataset = read_csv(data, target, chosen)
-    contour = plot is not None and len(dataset.features) == 2
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", NonUniqueWarning)
-        try:
-            with report.DelayedProgress(iterations) as progress:
-                result = fit(
-                    dataset.X,
-                    dataset.y,
-                    lr="auto" if lr == "auto" else float(lr),
-                    iterations=iterations,
-                    tol=tol,
-                    standardize=standardize,
-                    names=dataset.features,
-                    progress=None if as_json else progress,
-                    record=contour,
-                )
-        except DivergenceError as error:
-            click.echo(f"Diverged: {error}", err=True)
-            sys.exit(1)
     with language(lang):
+        if plot is not None:
+            plots.check_target(plot)
+        chosen = None if features is None else [name.strip() for name in features.split(",")]
+        dataset = read_csv(data, target, chosen)
+        contour = plot is not None and len(dataset.features) == 2
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", NonUniqueWarning)
+            try:
+                with report.DelayedProgress(iterations) as progress:
+                    result = fit(
+                        dataset.X,
+                        dataset.y,
+                        lr="auto" if lr == "auto" else float(lr),
+                        iterations=iterations,
+                        tol=tol,
+                        standardize=standardize,
+                        names=dataset.features,
+                        progress=None if as_json else progress,
+                        record=contour,
+                    )
+            except DivergenceError as error:
+                click.echo(gettext("Diverged: {error}").format(error=error), err=True)
+                sys.exit(1)
         for line in report.warning_lines([str(w.message) for w in caught]):
             click.echo(line, err=True)
-    # Unique minimiser: lstsq where it is most accurate; otherwise in descent's coordinates,
-    # where both reach the minimiser of least norm.
-    coordinates = standardize or result.unique
-    reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
-    if plot is not None:
-        plots.cost_curve(result.costs, plot, title=f"Cost per iteration: {dataset.path.name}")
-    if plot is not None and result.iterates is not None:
-        _write_contours(dataset, result.iterates, plot)
-    if as_json:
-        click.echo(json.dumps(report.run_json(dataset, result, reference), indent=2))
-    else:
-        with language(lang):
+        # Unique minimiser: lstsq where it is most accurate; otherwise in descent's coordinates,
+        # where both reach the minimiser of least norm.
+        coordinates = standardize or result.unique
+        reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
+        if plot is not None:
+            plots.cost_curve(result.costs, plot, title=f"Cost per iteration: {dataset.path.name}")
+        if plot is not None and result.iterates is not None:
+            _write_contours(dataset, result.iterates, plot)
+        if as_json:
+            click.echo(json.dumps(report.run_json(dataset, result, reference), indent=2))
+        else:
             click.echo(report.run_text(dataset, result, reference, standardize))
     if not result.converged:
         sys.exit(1)
@@ -410,11 +409,11 @@ def check(expression: str, wrt: str, scale: str, as_json: bool, lang: str) -> No
     """
     from derive.parse import parse
 
-    parse(expression)  # unreadable text is refused here, before SymPy is imported
-    from derive.check import check_gradient
-    from derive.terminal import check_text
-
     with language(lang):
+        parse(expression)  # unreadable text is refused here, before SymPy is imported
+        from derive.check import check_gradient
+        from derive.terminal import check_text
+
         result = check_gradient(expression, wrt, scale=scale)
         if as_json:
             click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))

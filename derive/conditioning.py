@@ -15,11 +15,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from derive.errors import InputError
+from derive.i18n import gettext
 from derive.model import Scale
 from derive.numeric import Array, compiled, scalar
 
 RANK_RTOL = 1e-12  # eigenvalues below this fraction of λmax count as zero
 CHUNK_ROWS = 65_536  # rows scanned at a time when looking for a bad value
+BIAS = "the bias"  # the bias among the columns named in a message (compared by identity)
 
 
 def check_arrays(X: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
@@ -28,13 +30,19 @@ def check_arrays(X: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
         data = np.asarray(X, dtype=np.float64)
         target = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError) as error:
-        raise InputError(f"the data must be numbers: {error}") from None
+        raise InputError(gettext("the data must be numbers: {error}").format(error=error)) from None
     if data.ndim != 2:
-        raise InputError(f"X must be a 2-D array (rows × features), not {data.ndim}-D")
+        raise InputError(
+            gettext("X must be a 2-D array (rows × features), not {ndim}-D").format(ndim=data.ndim)
+        )
     if target.ndim == 2 and target.shape[1] == 1:
         target = target[:, 0]
     if target.ndim != 1 or len(target) != len(data):
-        raise InputError(f"y must hold one value per row of X ({len(data)}), not {target.shape}")
+        raise InputError(
+            gettext("y must hold one value per row of X ({rows}), not {shape}").format(
+                rows=len(data), shape=target.shape
+            )
+        )
     _check_size(*data.shape)
     _check_finite(data, "X")
     _check_finite(target[:, None], "y")
@@ -43,13 +51,19 @@ def check_arrays(X: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
 
 def _check_size(m: int, n: int) -> None:
     if n == 0:
-        raise InputError("there are no features: X needs at least one column")
+        raise InputError(gettext("there are no features: X needs at least one column"))
     if m < 2:
-        raise InputError(f"there is only {m} data row: a fit needs at least {n + 1} rows")
+        raise InputError(
+            gettext("there is only {rows} data row: a fit needs at least {needed} rows").format(
+                rows=m, needed=n + 1
+            )
+        )
     if n >= m:
         raise InputError(
-            f"{m} rows are too few for {n} features: the bias and {n} weights need at least "
-            f"{n + 1} rows"
+            gettext(
+                "{rows} rows are too few for {features} features: the bias and {features} "
+                "weights need at least {needed} rows"
+            ).format(rows=m, features=n, needed=n + 1)
         )
 
 
@@ -62,8 +76,14 @@ def _check_finite(A: Array, name: str) -> None:
         if len(bad):
             row, column = start + int(bad[0][0]), int(bad[0][1])
             where = f"{name}[{row}, {column}]" if A.shape[1] > 1 else f"{name}[{row}]"
-            raise InputError(f"{where} is {A[row, column]}: the data must be finite numbers")
-    raise InputError(f"the values of {name} are too large: their sum overflows float64")
+            raise InputError(
+                gettext("{where} is {value}: the data must be finite numbers").format(
+                    where=where, value=A[row, column]
+                )
+            )
+    raise InputError(
+        gettext("the values of {name} are too large: their sum overflows float64").format(name=name)
+    )
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
@@ -119,7 +139,9 @@ def curvature(moments: tuple[Array, Array, Array, float, float], m: int, scale: 
     """
     XtX, sum_X = moments[0], moments[1]
     if not all(np.isfinite(moment).all() for moment in moments):
-        raise InputError("the data are too large: their squares overflow float64; rescale them")
+        raise InputError(
+            gettext("the data are too large: their squares overflow float64; rescale them")
+        )
     code = compiled(scale)
     n = XtX.shape[0]
     no_target = (XtX, sum_X, np.zeros_like(sum_X), 0.0, 0.0)
@@ -142,22 +164,32 @@ def curvature(moments: tuple[Array, Array, Array, float, float], m: int, scale: 
 
 def diagnose_singular(X: Array, found: Curvature, names: Sequence[str] | None) -> str:
     """Why X̃ᵀX̃ is singular, naming the columns, and what that means for the fit."""
-    labels = list(names) if names is not None else [f"column {j}" for j in range(X.shape[1])]
+    labels = (
+        list(names)
+        if names is not None
+        else [gettext("column {index}").format(index=j) for j in range(X.shape[1])]
+    )
     constant = [labels[j] for j in np.flatnonzero(X.max(axis=0) == X.min(axis=0))]
     copies = _identical_columns(X, labels)
-    if constant:
-        cause = f"{_quoted(constant)} {'is' if len(constant) == 1 else 'are'} constant"
+    if len(constant) == 1:
+        cause = gettext("{columns} is constant").format(columns=_quoted(constant))
+    elif constant:
+        cause = gettext("{columns} are constant").format(columns=_quoted(constant))
     elif copies:
-        cause = "; ".join(f"{_quoted(group)} are identical" for group in copies)
+        cause = gettext("; ").join(
+            gettext("{columns} are identical").format(columns=_quoted(group)) for group in copies
+        )
     else:
         weights = np.abs(found.null_direction)
-        involved = [(["the bias", *labels])[k] for k in np.flatnonzero(weights > 1e-3)]
-        cause = f"{_quoted(involved)} are linearly dependent to working precision"
-    return (
-        f"the minimiser is not unique: X̃ᵀX̃ is singular because {cause}. Gradient descent "
+        involved = [([BIAS, *labels])[k] for k in np.flatnonzero(weights > 1e-3)]
+        cause = gettext("{columns} are linearly dependent to working precision").format(
+            columns=_quoted(involved)
+        )
+    return gettext(
+        "the minimiser is not unique: X̃ᵀX̃ is singular because {cause}. Gradient descent "
         "still converges to a minimiser with the least cost and unique predictions, but its "
         "coefficients are one choice among many"
-    )
+    ).format(cause=cause)
 
 
 def _identical_columns(X: Array, labels: Sequence[str]) -> list[list[str]]:
@@ -169,5 +201,7 @@ def _identical_columns(X: Array, labels: Sequence[str]) -> list[list[str]]:
 
 
 def _quoted(labels: Sequence[str]) -> str:
-    quoted = [f"'{label}'" if label != "the bias" else "the bias column" for label in labels]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    quoted = [f"'{label}'" if label is not BIAS else gettext("the bias column") for label in labels]
+    if len(quoted) == 1:
+        return quoted[0]
+    return gettext("{first} and {last}").format(first=", ".join(quoted[:-1]), last=quoted[-1])

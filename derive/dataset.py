@@ -18,6 +18,7 @@ from typing import NoReturn
 import numpy as np
 
 from derive.errors import InputError
+from derive.i18n import gettext
 from derive.numeric import Array
 
 Row = tuple[int, list[str]]  # (line number in the file, cells)
@@ -40,7 +41,11 @@ def read_csv(path: Path | str, target: str, features: Sequence[str] | None = Non
     header, rows = _read_rows(path)
     chosen = _choose(path, header, target, features)
     if len(rows) < 2:
-        raise InputError(f"{path} has only one data row: a fit needs at least {len(chosen) + 1}")
+        raise InputError(
+            gettext("{path} has only one data row: a fit needs at least {count}").format(
+                path=path, count=len(chosen) + 1
+            )
+        )
     table = _numbers(path, header, rows, [header.index(name) for name in (target, *chosen)])
     return Dataset(path, target, chosen, np.ascontiguousarray(table[:, 1:]), table[:, 0].copy())
 
@@ -52,19 +57,27 @@ def _read_rows(path: Path) -> tuple[list[str], list[Row]]:
             reader = csv.reader(handle)
             lines = [(reader.line_num, cells) for cells in reader if cells]
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(gettext("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a CSV file") from None
+        raise InputError(gettext("{path} is a folder, not a CSV file").format(path=path)) from None
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise InputError(f"{path} cannot be read as CSV: {error}") from None
+        raise InputError(
+            gettext("{path} cannot be read as CSV: {error}").format(path=path, error=error)
+        ) from None
     if not lines:
-        raise InputError(f"{path} is empty: it needs a header row and data rows")
+        raise InputError(
+            gettext("{path} is empty: it needs a header row and data rows").format(path=path)
+        )
     header = [name.strip() for name in lines[0][1]]
     if len(lines) == 1:
-        raise InputError(f"{path} has a header row but no data rows")
+        raise InputError(gettext("{path} has a header row but no data rows").format(path=path))
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
-        raise InputError(f"{path}: the header names {', '.join(repeated)} more than once")
+        raise InputError(
+            gettext("{path}: the header names {names} more than once").format(
+                path=path, names=", ".join(repeated)
+            )
+        )
     return header, lines[1:]
 
 
@@ -73,16 +86,28 @@ def _choose(
 ) -> tuple[str, ...]:
     columns = ", ".join(header)
     if target not in header:
-        raise InputError(f"{path} has no column {target!r} for the target; it has: {columns}")
+        raise InputError(
+            gettext("{path} has no column {target} for the target; it has: {columns}").format(
+                path=path, target=repr(target), columns=columns
+            )
+        )
     if features is None:
         return tuple(name for name in header if name != target)
     for name in features:
         if name not in header:
-            raise InputError(f"{path} has no feature column {name!r}; it has: {columns}")
+            raise InputError(
+                gettext("{path} has no feature column {name}; it has: {columns}").format(
+                    path=path, name=repr(name), columns=columns
+                )
+            )
     if target in features:
-        raise InputError(f"{target!r} is the target: it cannot also be a feature")
+        raise InputError(
+            gettext("{target} is the target: it cannot also be a feature").format(
+                target=repr(target)
+            )
+        )
     if not features or len(set(features)) < len(features):
-        raise InputError("the features must be one or more distinct column names")
+        raise InputError(gettext("the features must be one or more distinct column names"))
     return tuple(features)
 
 
@@ -91,7 +116,9 @@ def _numbers(path: Path, header: list[str], rows: list[Row], indices: list[int])
     for line, cells in rows:
         if len(cells) != len(header):
             raise InputError(
-                f"{path}, line {line}: {len(cells)} cells, but the header has {len(header)}"
+                gettext("{path}, line {line}: {cells} cells, but the header has {count}").format(
+                    path=path, line=line, cells=len(cells), count=len(header)
+                )
             )
     text = [[cells[i] for i in indices] for _, cells in rows]
     try:
@@ -109,13 +136,23 @@ def _report_bad_cell(
     for line, cells in rows:
         for i in indices:
             cell = cells[i].strip()
-            where = f"{path}, line {line}, column {header[i]!r}"
+            where = gettext("{path}, line {line}, column {column}").format(
+                path=path, line=line, column=repr(header[i])
+            )
             if not cell:
-                raise InputError(f"{where}: the cell is empty")
+                raise InputError(gettext("{where}: the cell is empty").format(where=where))
             try:
                 value = float(cell)
             except ValueError:
-                raise InputError(f"{where}: {cell!r} is not a number") from None
+                raise InputError(
+                    gettext("{where}: {cell} is not a number").format(where=where, cell=repr(cell))
+                ) from None
             if not math.isfinite(value):
-                raise InputError(f"{where}: {cell!r} is not a finite number")
-    raise InputError(f"{path}: the chosen columns cannot be read as numbers")
+                raise InputError(
+                    gettext("{where}: {cell} is not a finite number").format(
+                        where=where, cell=repr(cell)
+                    )
+                )
+    raise InputError(
+        gettext("{path}: the chosen columns cannot be read as numbers").format(path=path)
+    )

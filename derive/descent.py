@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike
 from derive import defaults
 from derive.conditioning import Curvature, check_arrays, curvature, diagnose_singular
 from derive.errors import DivergenceError, InputError
+from derive.i18n import gettext
 from derive.model import Scale
 from derive.numeric import Array, Moments, compiled, scalar
 
@@ -236,13 +237,27 @@ def _frozen(values: Array) -> Array:
 
 def _check_settings(lr: float | str, iterations: int, tol: float, method: str) -> None:
     if lr != "auto" and not (isinstance(lr, int | float) and np.isfinite(lr) and lr > 0):
-        raise InputError(f"the learning rate must be 'auto' or a positive number, not {lr!r}")
+        raise InputError(
+            gettext("the learning rate must be 'auto' or a positive number, not {lr}").format(
+                lr=repr(lr)
+            )
+        )
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
-        raise InputError(f"the number of iterations must be a whole number ≥ 0, not {iterations!r}")
+        raise InputError(
+            gettext("the number of iterations must be a whole number ≥ 0, not {value}").format(
+                value=repr(iterations)
+            )
+        )
     if not (isinstance(tol, int | float) and np.isfinite(tol) and tol >= 0):
-        raise InputError(f"the tolerance must be a number ≥ 0, not {tol!r}")
+        raise InputError(
+            gettext("the tolerance must be a number ≥ 0, not {value}").format(value=repr(tol))
+        )
     if method not in ("auto", "plain", "gram"):
-        raise InputError(f"unknown method {method!r}: choose auto, plain or gram")
+        raise InputError(
+            gettext("unknown method {method}: choose auto, plain or gram").format(
+                method=repr(method)
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -275,9 +290,15 @@ class _Problem:
     def refuse_divergent(self, lr: float) -> None:
         if lr >= self.curvature.bound:
             raise DivergenceError(
-                f"the learning rate {lr:.6g} is at or above the stability bound "
-                f"2/λmax = {self.curvature.bound:.6g} ({self.curvature.hessian_text}): "
-                "gradient descent would diverge; use a smaller rate or 'auto'"
+                gettext(
+                    "the learning rate {lr} is at or above the stability bound "
+                    "2/λmax = {bound} ({hessian}): "
+                    "gradient descent would diverge; use a smaller rate or 'auto'"
+                ).format(
+                    lr=f"{lr:.6g}",
+                    bound=f"{self.curvature.bound:.6g}",
+                    hessian=self.curvature.hessian_text,
+                )
             )
 
     def evaluator(self, method: str) -> Evaluate:
@@ -391,11 +412,17 @@ class _Watch:
 
     def check(self, step: int, cost: float, relative: float) -> None:
         if not (np.isfinite(cost) and np.isfinite(relative)):
-            self._diverged(f"the cost became {cost} at iteration {step}")
+            self._diverged(
+                gettext("the cost became {cost} at iteration {step}").format(cost=cost, step=step)
+            )
         self.rises = self.rises + 1 if cost > self.costs[-1] + self.slack else 0
         self.costs.append(cost)
         if self.rises >= RISE_LIMIT:
-            self._diverged(f"the cost rose {RISE_LIMIT} times in a row, to {cost:.6g} at {step}")
+            self._diverged(
+                gettext("the cost rose {count} times in a row, to {cost} at {step}").format(
+                    count=RISE_LIMIT, cost=f"{cost:.6g}", step=step
+                )
+            )
         if relative < self.best:
             self.best, self.since_best = relative, 0
         else:
@@ -411,6 +438,8 @@ class _Watch:
 
     def _diverged(self, what: str) -> None:
         raise DivergenceError(
-            f"{what}: gradient descent diverged with learning rate {self.lr:.6g} "
-            f"(the stability bound is 2/λmax = {self.curvature.bound:.6g})"
+            gettext(
+                "{what}: gradient descent diverged with learning rate {lr} "
+                "(the stability bound is 2/λmax = {bound})"
+            ).format(what=what, lr=f"{self.lr:.6g}", bound=f"{self.curvature.bound:.6g}")
         )

@@ -125,15 +125,21 @@ def build_handout(
 def check_title(title: str) -> None:
     """Refuse a title that cannot be a one-line heading: empty, too long, control characters."""
     if not title.strip():
-        raise InputError("the title is empty")
+        raise InputError(gettext("the title is empty"))
     if len(title) > MAX_TITLE:
         raise InputError(
-            f"the title has {len(title)} characters; at most {MAX_TITLE} fit a heading"
+            gettext("the title has {count} characters; at most {limit} fit a heading").format(
+                count=len(title), limit=MAX_TITLE
+            )
         )
     for position, character in enumerate(title):
         if unicodedata.category(character) in ("Cc", "Cs"):
             code = f"U+{ord(character):04X}"
-            raise InputError(f"the title contains a control character ({code}) at {position + 1}")
+            raise InputError(
+                gettext("the title contains a control character ({code}) at {position}").format(
+                    code=code, position=position + 1
+                )
+            )
 
 
 def step_views(

@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
+from derive import errors
 from derive.errors import InputError
 
 LANGUAGES = ("en", "zh")
@@ -28,7 +29,11 @@ _current: ContextVar[str] = ContextVar("derive_language", default="en")
 def check_language(lang: str) -> str:
     """The language code, or an InputError naming the choices."""
     if lang not in LANGUAGES:
-        raise InputError(f"unknown language {lang!r}: choose from {', '.join(LANGUAGES)}")
+        raise InputError(
+            gettext("unknown language {lang}: choose from {choices}").format(
+                lang=repr(lang), choices=", ".join(LANGUAGES)
+            )
+        )
     return lang
 
 
@@ -78,3 +83,6 @@ def N_(message: str) -> str:
 
 
 _ = gettext
+errors.translate = gettext
+# The place in an expression's message (errors.COLUMN), for the catalogs.
+N_("column {column}: ")

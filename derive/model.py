@@ -14,6 +14,8 @@ from functools import cached_property
 import sympy as sp
 from sympy import MatrixExpr, MatrixSymbol, OneMatrix, Symbol
 
+from derive.i18n import gettext
+
 
 class Scale(Enum):
     """The factor in front of the sum of squared errors in the cost J."""
@@ -31,7 +33,11 @@ class Scale(Enum):
             if spelled == scale.value:
                 return scale
         choices = ", ".join(scale.value for scale in cls)
-        raise ValueError(f"unknown cost scale {text!r}: choose one of {choices}")
+        raise ValueError(
+            gettext("unknown cost scale {scale}: choose one of {choices}").format(
+                scale=repr(text), choices=choices
+            )
+        )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import sympy as sp
 from sympy import OneMatrix
 
 from derive.errors import ExpressionError, shorten
+from derive.i18n import gettext
 from derive.indexed import Row
 from derive.model import Model
 from derive.parse import Node, Tree, node_end, node_start
@@ -73,7 +74,11 @@ class Leaves:
         return shorten(self.text[start:end].strip()) if start is not None and end else "?"
 
     def _token(self, token: lark.Token) -> Value:
-        raise ExpressionError(f"unexpected {shorten(str(token))!r}", self.text, token.start_pos)
+        raise ExpressionError(
+            gettext("unexpected {token}").format(token=repr(shorten(str(token)))),
+            self.text,
+            token.start_pos,
+        )
 
     def _number(self, node: Tree) -> Value:
         token = _leaf(node)  # at most parse.MAX_DIGITS digits
@@ -86,7 +91,9 @@ class Leaves:
         if letters:
             return self._entry_of(base, letters, node)
         if base == "x":
-            self.fail("x needs a subscript (x_ij is the entry of X); the matrix is X", node)
+            self.fail(
+                gettext("x needs a subscript (x_ij is the entry of X); the matrix is X"), node
+            )
         return self.names[base]
 
     def _spelling(self, token: lark.Token) -> tuple[str, str]:
@@ -104,7 +111,9 @@ class Leaves:
             if base in SPELLINGS:
                 return SPELLINGS[base], "".join(parts[cut:]) + letters
         raise ExpressionError(
-            f"unknown name {shorten(str(token))!r}; the names are {KNOWN}",
+            gettext("unknown name {name}; the names are {names}").format(
+                name=repr(shorten(str(token))), names=KNOWN
+            ),
             self.text,
             token.start_pos,
         )
@@ -112,14 +121,14 @@ class Leaves:
     def _hat(self, node: Tree) -> Value:
         (inner,) = node.children
         if self._base_name(inner) != "y":
-            self.fail("a hat is only for the prediction ŷ (\\hat{y})", node)
+            self.fail(gettext("a hat is only for the prediction ŷ (\\hat{y})"), node)
         return self.names["yhat"]
 
     def _entry(self, node: Tree) -> Value:
         base_node, indices = node.children
         base = self._base_name(base_node)
         if base is None:
-            self.fail("only a name can have a subscript (X_ij, y_i, \\beta_j)", node)
+            self.fail(gettext("only a name can have a subscript (X_ij, y_i, \\beta_j)"), node)
         letters = "".join(str(token) for token in _children(indices))
         return self._entry_of(str(base), letters, node)
 
@@ -138,7 +147,9 @@ class Leaves:
         for letter in letters:
             if letter not in INDEX_LETTERS:
                 self.fail(
-                    f"subscripts are index letters ({', '.join(INDEX_LETTERS)}), not {letter!r}",
+                    gettext("subscripts are index letters ({letters}), not {letter}").format(
+                        letters=", ".join(INDEX_LETTERS), letter=repr(letter)
+                    ),
                     node,
                 )
         M = self.model
@@ -149,7 +160,12 @@ class Leaves:
             i = index_symbol(letters)
             return Value(Row(M.X, i), (ONE, M.n), 1, ((letters, M.m),))
         if len(letters) != len(sizes) or not sizes:
-            self.fail(f"{base} takes {len(sizes)} subscript(s), not {len(letters)}", node)
+            self.fail(
+                gettext("{name} takes {count} subscript(s), not {given}").format(
+                    name=base, count=len(sizes), given=len(letters)
+                ),
+                node,
+            )
         symbols = [index_symbol(letter) for letter in letters]
         ranges = merge_indices(
             *(Value(ONE, (ONE, ONE), 0, ((a, s),)) for a, s in zip(letters, sizes, strict=True))
@@ -165,7 +181,12 @@ class Leaves:
 
     def _index_letter(self, letter: str, node: Node) -> str:
         if letter not in INDEX_LETTERS:
-            self.fail(f"{letter!r} cannot be an index; use one of {', '.join(INDEX_LETTERS)}", node)
+            self.fail(
+                gettext("{letter} cannot be an index; use one of {letters}").format(
+                    letter=repr(letter), letters=", ".join(INDEX_LETTERS)
+                ),
+                node,
+            )
         return letter
 
 

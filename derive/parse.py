@@ -17,6 +17,7 @@ import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from derive.errors import ExpressionError, shorten
+from derive.i18n import gettext
 
 MAX_LENGTH = 2000  # characters
 MAX_NESTING = 20  # brackets inside brackets
@@ -77,7 +78,11 @@ def _decode(source: str | bytes) -> str:
     except UnicodeDecodeError as error:
         shown = source[: error.start].decode("utf-8") + "\ufffd"
         raise ExpressionError(
-            f"invalid UTF-8: byte 0x{source[error.start]:02x} is not text", shown, len(shown) - 1
+            gettext("invalid UTF-8: byte 0x{byte} is not text").format(
+                byte=f"{source[error.start]:02x}"
+            ),
+            shown,
+            len(shown) - 1,
         ) from None
 
 
@@ -85,22 +90,27 @@ def _screen(text: str) -> str:
     """Length, characters and nesting, checked before the parser sees the text."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
-            f"the expression has {len(text)} characters; the limit is {MAX_LENGTH}", text[:80]
+            gettext("the expression has {count} characters; the limit is {limit}").format(
+                count=len(text), limit=MAX_LENGTH
+            ),
+            text[:80],
         )
     for position, ch in enumerate(text):
         if 0xD800 <= ord(ch) <= 0xDFFF:  # undecodable bytes of argv (surrogateescape)
-            raise ExpressionError("invalid UTF-8: a byte here is not text", text, position)
+            raise ExpressionError(gettext("invalid UTF-8: a byte here is not text"), text, position)
     text = unicodedata.normalize("NFC", text)
     for position, ch in enumerate(text):
         if ch in WHITESPACE:
             continue
         if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
             raise ExpressionError(
-                f"control character U+{ord(ch):04X} is not allowed", text, position
+                gettext("control character U+{code} is not allowed").format(code=f"{ord(ch):04X}"),
+                text,
+                position,
             )
     text = text.translate({ord(ch): " " for ch in WHITESPACE})
     if not text.strip():
-        raise ExpressionError("the expression is empty", text)
+        raise ExpressionError(gettext("the expression is empty"), text)
     _check_nesting(text)
     _check_commands(text)
     return text
@@ -113,7 +123,9 @@ def _check_nesting(text: str) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 raise ExpressionError(
-                    f"brackets are nested more than {MAX_NESTING} deep", text, position
+                    gettext("brackets are nested more than {limit} deep").format(limit=MAX_NESTING),
+                    text,
+                    position,
                 )
         elif ch in CLOSING:
             depth -= 1
@@ -128,28 +140,39 @@ def _check_commands(text: str) -> None:
             end += 1
         name = text[position + 1 : end]
         if name and name not in KNOWN_COMMANDS:
-            hint = "; give only the gradient, without ∂J/∂β =" if name == "partial" else ""
-            raise ExpressionError(f"unknown LaTeX command \\{name}{hint}", text, position)
+            if name == "partial":
+                problem = gettext(
+                    "unknown LaTeX command \\{name}; give only the gradient, without ∂J/∂β ="
+                )
+            else:
+                problem = gettext("unknown LaTeX command \\{name}")
+            raise ExpressionError(problem.format(name=name), text, position)
         position = text.find("\\", end)
 
 
 def _syntax_error(error: UnexpectedInput, text: str) -> ExpressionError:
     position = min(max(error.pos_in_stream or 0, 0), len(text))
     if isinstance(error, UnexpectedEOF) or position >= len(text):
-        return ExpressionError("the expression ends too early", text, len(text) - 1)
+        return ExpressionError(gettext("the expression ends too early"), text, len(text) - 1)
     if isinstance(error, UnexpectedToken):
         position = error.token.start_pos or position
         if error.token.type == "$END":
-            return ExpressionError("the expression ends too early", text, len(text) - 1)
+            return ExpressionError(gettext("the expression ends too early"), text, len(text) - 1)
     ch = text[position]
     if ch == "=":
         return ExpressionError(
-            "unexpected '=': give only the gradient, without the left-hand side", text, position
+            gettext("unexpected '=': give only the gradient, without the left-hand side"),
+            text,
+            position,
         )
     if isinstance(error, UnexpectedCharacters):
-        return ExpressionError(f"unexpected character {ch!r}", text, position)
+        return ExpressionError(
+            gettext("unexpected character {character}").format(character=repr(ch)), text, position
+        )
     token = getattr(error, "token", ch)
-    return ExpressionError(f"unexpected {shorten(str(token))!r}", text, position)
+    return ExpressionError(
+        gettext("unexpected {token}").format(token=repr(shorten(str(token)))), text, position
+    )
 
 
 def _bound_tree(tree: Tree, text: str) -> None:
@@ -161,12 +184,16 @@ def _bound_tree(tree: Tree, text: str) -> None:
         if isinstance(node, lark.Token):
             if node.type == "NUMBER" and len(node.replace(".", "")) > MAX_DIGITS:
                 raise ExpressionError(
-                    f"a number with more than {MAX_DIGITS} digits", text, node.start_pos
+                    gettext("a number with more than {limit} digits").format(limit=MAX_DIGITS),
+                    text,
+                    node.start_pos,
                 )
             continue
         if depth > MAX_DEPTH:
             raise ExpressionError(
-                f"the expression is nested more than {MAX_DEPTH} levels deep",
+                gettext("the expression is nested more than {limit} levels deep").format(
+                    limit=MAX_DEPTH
+                ),
                 text,
                 node_start(node),
             )
@@ -181,16 +208,22 @@ def _bound_power(node: Tree, text: str) -> None:
     k = _literal_integer(exponent)
     if k is None or abs(k) > MAX_EXPONENT:
         raise ExpressionError(
-            f"an exponent is a whole number from -{MAX_EXPONENT} to {MAX_EXPONENT}",
+            gettext("an exponent is a whole number from -{limit} to {limit}").format(
+                limit=MAX_EXPONENT
+            ),
             text,
             node_start(exponent),
         )
     if isinstance(base, lark.Tree) and base.data == "power":
-        raise ExpressionError("a power of a power: write one power", text, node_start(node))
+        raise ExpressionError(
+            gettext("a power of a power: write one power"), text, node_start(node)
+        )
     digits = _literal_integer(base)
     if digits is not None and len(str(abs(digits))) * abs(k) > MAX_POWER_DIGITS:
         raise ExpressionError(
-            f"this power makes a number with more than {MAX_POWER_DIGITS} digits",
+            gettext("this power makes a number with more than {limit} digits").format(
+                limit=MAX_POWER_DIGITS
+            ),
             text,
             node_start(node),
         )

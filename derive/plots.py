@@ -30,6 +30,7 @@ from derive import contours
 from derive.conditioning import check_arrays
 from derive.descent import least_squares
 from derive.errors import InputError
+from derive.i18n import N_, gettext
 from derive.model import Scale
 from derive.numeric import Array
 
@@ -74,16 +75,24 @@ def check_target(path: Path | str) -> Path:
     path = Path(path)
     kind = path.suffix.lower().lstrip(".")
     if kind not in _METADATA:
-        raise InputError(f"{path}: a figure must end in .png, .svg or .pdf")
+        raise InputError(
+            gettext("{path}: a figure must end in .png, .svg or .pdf").format(path=path)
+        )
     if not path.parent.is_dir():
-        raise InputError(f"{path}: the folder {path.parent} does not exist")
+        raise InputError(
+            gettext("{path}: the folder {folder} does not exist").format(
+                path=path, folder=path.parent
+            )
+        )
     return path
 
 
 def figure_bytes(figure: Figure, kind: str) -> bytes:
     """The figure as an "svg", "pdf" or "png" file; the same figure gives the same bytes."""
     if kind not in _METADATA:
-        raise InputError(f"a figure is written as png, svg or pdf, not {kind!r}")
+        raise InputError(
+            gettext("a figure is written as png, svg or pdf, not {kind}").format(kind=repr(kind))
+        )
     buffer = io.BytesIO()
     with mpl.rc_context(_STYLE):
         figure.savefig(buffer, format=kind, metadata=_METADATA[kind])
@@ -115,7 +124,7 @@ def cost_figure(
     the log scale, while J itself levels off at J*. Values a log scale cannot show (≤ 0,
     or J − J* within rounding of J*) are left out.
     """
-    shown = _excess(_series(costs, "costs"), minimum)
+    shown = _excess(_series(costs, N_("costs")), minimum)
     steps = np.flatnonzero(shown > _floor(minimum))
     steps = steps[_even_sample(len(steps), _MOST_POINTS)]
     figure, axes = _canvas(title, (6.4, 4.0))
@@ -151,7 +160,11 @@ def _excess(values: Array, minimum: float | None) -> Array:
     if minimum is None:
         return values
     if not np.isfinite(minimum):
-        raise InputError(f"the least cost J* must be a finite number, not {minimum!r}")
+        raise InputError(
+            gettext("the least cost J* must be a finite number, not {value}").format(
+                value=repr(minimum)
+            )
+        )
     shifted: Array = values - minimum
     return shifted
 
@@ -182,10 +195,14 @@ def learning_rate_figure(
     leaves the top of the axes; with `minimum` the curves show J − J* as in `cost_figure`.
     """
     if not (np.isfinite(bound) and bound > 0):
-        raise InputError(f"the bound 2/λmax must be a positive number, not {bound!r}")
+        raise InputError(
+            gettext("the bound 2/λmax must be a positive number, not {value}").format(
+                value=repr(bound)
+            )
+        )
     if not curves:
-        raise InputError("a learning-rate figure needs at least one curve")
-    series = [(float(lr), _excess(_series(c, "costs"), minimum)) for lr, c in curves]
+        raise InputError(gettext("a learning-rate figure needs at least one curve"))
+    series = [(float(lr), _excess(_series(c, N_("costs")), minimum)) for lr, c in curves]
     low, high = _limits([values for _, values in series], _floor(minimum))
     figure, axes = _canvas(title, (6.4, 5.0))
     for index, (lr, values) in enumerate(series):
@@ -212,7 +229,7 @@ def _limits(series: Sequence[Array], floor: float) -> tuple[float, float]:
     finite = np.concatenate([values[np.isfinite(values)] for values in series])
     positive = finite[finite > floor]
     if len(positive) == 0:
-        raise InputError("no cost of these curves can be shown on a log scale")
+        raise InputError(gettext("no cost of these curves can be shown on a log scale"))
     start = max((float(v[0]) for v in series if np.isfinite(v[0])), default=0.0)
     top = min(float(positive.max()), 100 * start) if start > 0 else float(positive.max())
     return float(positive.min()) / 2, top * 2
@@ -288,7 +305,11 @@ def contour_figure(
     """
     data, target = check_arrays(X, y)
     if data.shape[1] != 2:
-        raise InputError(f"a contour plot needs exactly 2 features, not {data.shape[1]}")
+        raise InputError(
+            gettext("a contour plot needs exactly 2 features, not {count}").format(
+                count=data.shape[1]
+            )
+        )
     path_alphas, path = _path(alphas, betas)
     best = np.asarray(least_squares(data, target)[1], dtype=np.float64)  # lstsq: independent
     cost = contours.ProfileCost(data, target, _scale(scale))
@@ -310,11 +331,19 @@ def _path(alphas: ArrayLike, betas: ArrayLike) -> tuple[Array, Array]:
     path_alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
     path = np.asarray(betas, dtype=np.float64)
     if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
-        raise InputError(f"the path needs one (β₁, β₂) row per iterate, not shape {path.shape}")
+        raise InputError(
+            gettext("the path needs one (β₁, β₂) row per iterate, not shape {shape}").format(
+                shape=path.shape
+            )
+        )
     if len(path_alphas) != len(path):
-        raise InputError(f"{len(path_alphas)} values of α for {len(path)} iterates of β")
+        raise InputError(
+            gettext("{alphas} values of α for {betas} iterates of β").format(
+                alphas=len(path_alphas), betas=len(path)
+            )
+        )
     if not (np.isfinite(path).all() and np.isfinite(path_alphas).all()):
-        raise InputError("the path of a diverged run cannot be drawn on the contours")
+        raise InputError(gettext("the path of a diverged run cannot be drawn on the contours"))
     return path_alphas, path
 
 
@@ -419,7 +448,7 @@ def _canvas(title: str, size: tuple[float, float]) -> tuple[Figure, Axes]:
 def _series(values: ArrayLike, what: str) -> Array:
     series = np.asarray(values, dtype=np.float64).reshape(-1)
     if len(series) == 0:
-        raise InputError(f"there are no {what} to draw")
+        raise InputError(gettext("there are no {what} to draw").format(what=gettext(what)))
     return series
 
 
@@ -446,7 +475,9 @@ def _write(path: Path, data: bytes) -> None:
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
         )
     except OSError as error:
-        raise InputError(f"{path} cannot be written: {error.strerror}") from None
+        raise InputError(
+            gettext("{path} cannot be written: {reason}").format(path=path, reason=error.strerror)
+        ) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -175,7 +175,9 @@ def parse_formats(text: str) -> tuple[str, ...]:
     unknown = sorted(set(names) - set(FORMATS))
     if unknown or not names:
         raise InputError(
-            f"unknown format {', '.join(unknown) or repr(text)}: choose from {CHOICES}"
+            gettext("unknown format {formats}: choose from {choices}").format(
+                formats=", ".join(unknown) or repr(text), choices=CHOICES
+            )
         )
     return tuple(name for name in FORMATS if name in names)
 
@@ -239,7 +241,11 @@ def write_handouts(
     wanted = tuple(formats)
     unknown = sorted(set(wanted) - set(FORMATS))
     if unknown:
-        raise InputError(f"unknown format {', '.join(unknown)}: choose from {CHOICES}")
+        raise InputError(
+            gettext("unknown format {formats}: choose from {choices}").format(
+                formats=", ".join(unknown), choices=CHOICES
+            )
+        )
     document = _checked_handout(title, scale, lang)
     return document, write_handout(document, Path(out), wanted)
 
@@ -373,7 +379,11 @@ def build_pdf(
                 check=False,
             )
         except subprocess.TimeoutExpired as error:
-            raise LatexError(f"LaTeX did not finish within {LATEX_TIMEOUT_SECONDS} s") from error
+            raise LatexError(
+                gettext("LaTeX did not finish within {seconds} s").format(
+                    seconds=LATEX_TIMEOUT_SECONDS
+                )
+            ) from error
         pdf = folder / "handout.pdf"
         if done.returncode != 0 or not pdf.exists():
             log = folder / "handout.log"

@@ -14,6 +14,7 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from derive.errors import DeriveError
+from derive.i18n import gettext
 
 T = TypeVar("T")
 
@@ -37,7 +38,11 @@ def run_limited(function: Callable[..., T], args: tuple[Any, ...], seconds: floa
     sender.close()
     try:
         if not receiver.poll(seconds):
-            raise TimeLimitExceeded(f"stopped after the time limit of {seconds:g} s")
+            raise TimeLimitExceeded(
+                gettext("stopped after the time limit of {seconds} s").format(
+                    seconds=f"{seconds:g}"
+                )
+            )
         status, payload = receiver.recv()
     except EOFError:
         raise RuntimeError("the checking process ended without an answer") from None

@@ -169,3 +169,14 @@ def test_check_and_run_speak_chinese(tmp_path: Path) -> None:
     )
     assert ran.exit_code == 0, ran.output
     assert "次迭代后收敛" in ran.output
+
+
+def test_input_errors_are_one_chinese_line(tmp_path: Path) -> None:
+    data = tmp_path / "bad.csv"
+    data.write_text("x,y\n1,2\nabc,3\n4,5\n", encoding="utf-8")
+    ran = CliRunner().invoke(cli, ["run", str(data), "--target", "y", "--lang", "zh"])
+    assert ran.exit_code == 2, ran.output
+    assert ran.stderr == f"Error: {data}，第 3 行，列 'x'：'abc' 不是数字\n"
+    checked = CliRunner().invoke(cli, ["check", "(u^T X", "--wrt", "beta", "--lang", "zh"])
+    assert checked.exit_code == 2, checked.output
+    assert checked.stderr.splitlines()[0] == "Error: 第 6 列：表达式过早结束"
