@@ -7,13 +7,6 @@ Messages name the problem and, where there is one, the place (row, column, chara
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-# The place in a message ("column 3: "), shown in the current language: derive.i18n
-# imports this module, so it installs its gettext here (`translate`) instead.
-COLUMN = "column {column}: "
-translate: Callable[[str], str] = str
-
 
 class DeriveError(Exception):
     """Base class of the errors derive reports to users."""
@@ -36,7 +29,9 @@ class ExpressionError(InputError):
     """
 
     def __init__(self, problem: str, text: str, position: int | None = None) -> None:
-        where = "" if position is None else translate(COLUMN).format(column=position + 1)
+        from derive.i18n import gettext  # i18n imports this module, so not at the top
+
+        where = "" if position is None else gettext("column {column}: ").format(column=position + 1)
         super().__init__(f"{where}{problem}")
         self.problem = problem
         self.text = text

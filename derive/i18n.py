@@ -16,7 +16,6 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-from derive import errors
 from derive.errors import InputError
 
 LANGUAGES = ("en", "zh")
@@ -83,6 +82,3 @@ def N_(message: str) -> str:
 
 
 _ = gettext
-errors.translate = gettext
-# The place in an expression's message (errors.COLUMN), for the catalogs.
-N_("column {column}: ")
