@@ -42,12 +42,14 @@ def build(parsed: Parsed, model: Model) -> Value:
     free = dict(value.indices)
     examples = [letter for letter, size in free.items() if size != model.n]
     if examples:
-        raise ShapeClash(
-            f"the index {examples[0]} is free: the expression depends on the example "
-            f"{examples[0]}, so a sum over {examples[0]} is missing"
+        free_index = gettext(
+            "the index {letter} is free: the expression depends on the example "
+            "{letter}, so a sum over {letter} is missing"
         )
+        raise ShapeClash(free_index.format(letter=examples[0]))
     if len(free) > 1:
-        raise ShapeClash(f"two free feature indices ({', '.join(sorted(free))}); use one, j")
+        two = gettext("two free feature indices ({letters}); use one, j")
+        raise ShapeClash(two.format(letters=", ".join(sorted(free))))
     if free:
         (letter,) = free
         value = replace(
@@ -118,10 +120,18 @@ class Builder(Leaves):
     def _operands(self, verb: str, node: Tree, left: Value, right: Value) -> str:
         """`a b` multiplies an m×1 (a) by an m×n (b): the two sides of a clash, named."""
         left_node, right_node = node.children
-        joiner = "by" if verb == "multiplies" else "and"
-        return (
-            f"{self.snippet(node)} {verb} {a_shape(left.shape)} ({self.snippet(left_node)}) "
-            f"{joiner} {a_shape(right.shape)} ({self.snippet(right_node)})"
+        if verb == "multiplies":
+            sentence = gettext(
+                "{whole} multiplies {left_shape} ({left}) by {right_shape} ({right})"
+            )
+        else:
+            sentence = gettext("{whole} adds {left_shape} ({left}) and {right_shape} ({right})")
+        return sentence.format(
+            whole=self.snippet(node),
+            left_shape=a_shape(left.shape),
+            left=self.snippet(left_node),
+            right_shape=a_shape(right.shape),
+            right=self.snippet(right_node),
         )
 
     @staticmethod
@@ -137,7 +147,9 @@ class Builder(Leaves):
             elif right.shape == (ONE, ONE):
                 right = scalar(right)
             else:
-                sizes = f": the inner sizes {left.shape[1]} and {right.shape[0]} differ"
+                sizes = gettext(": the inner sizes {left} and {right} differ").format(
+                    left=left.shape[1], right=right.shape[0]
+                )
                 raise self.clash(
                     self._operands("multiplies", node, left, right) + sizes, right_node
                 )
@@ -152,9 +164,9 @@ class Builder(Leaves):
         left_node, right_node = node.children
         left, right = self.build(left_node), scalar(self.build(right_node))
         if right.is_matrix:
+            divide = gettext("{what} is {shape}: only a number can divide")
             raise self.clash(
-                f"{self.snippet(right_node)} is {shape_text(right.shape)}: only a number "
-                "can divide",
+                divide.format(what=self.snippet(right_node), shape=shape_text(right.shape)),
                 right_node,
             )
         if right.degree > 0 or right.indices:
@@ -170,9 +182,11 @@ class Builder(Leaves):
         base_node, exponent_node = node.children
         base = scalar(self.build(base_node))
         if base.is_matrix:
+            power = gettext(
+                "{what} is {shape}: powers are for numbers (write uᵀu for a sum of squares)"
+            )
             raise self.clash(
-                f"{self.snippet(base_node)} is {shape_text(base.shape)}: powers are for "
-                "numbers (write uᵀu for a sum of squares)",
+                power.format(what=self.snippet(base_node), shape=shape_text(base.shape)),
                 base_node,
             )
         k = int(self.build(exponent_node).expr)  # parse.py allows whole numbers up to 16
@@ -206,8 +220,9 @@ class Builder(Leaves):
         elif rows == ONE:
             expr = value.expr * OneMatrix(cols, ONE)
         else:
+            vector = gettext("sum() needs a vector; {what} is {shape}")
             raise self.clash(
-                f"sum() needs a vector; {self.snippet(operand)} is {shape_text(value.shape)}",
+                vector.format(what=self.snippet(operand), shape=shape_text(value.shape)),
                 operand,
             )
         return Value(expr, (ONE, ONE), value.degree, value.indices, sums=value.sums + 1)
@@ -220,11 +235,11 @@ class Builder(Leaves):
         ranges = dict(body.indices)
         used = ranges.pop(letter, None)
         if size is not None and used is not None and size != used:
-            raise self.clash(
-                f"the sum over {letter} runs to {size}, but {letter} is used as an index "
-                f"that runs to {used}",
-                node,
+            ranges_differ = gettext(
+                "the sum over {letter} runs to {size}, but {letter} is used as an index "
+                "that runs to {used}"
             )
+            raise self.clash(ranges_differ.format(letter=letter, size=size, used=used), node)
         size = size if size is not None else used if used is not None else self.model.m
         bound = sp.Dummy(letter, integer=True)
         limits = sp.Tuple(bound, 0, size - 1)

@@ -207,43 +207,57 @@ def analyse(parsed: Parsed, built: Value | ShapeClash, wrt: str, scale: Scale) -
 def _shape_problem(value: Value, goal: Target, model: Model) -> tuple[str | None, bool]:
     """(why the shapes cannot be compared, or None; whether to compare the transpose)."""
     component = bool(value.indices)
-    yours = f"your expression is {_shape_words(value.shape)}"
+    yours = _shape_words(value.shape)
     if goal.component:
         if value.shape == (ONE, ONE):
             return None, False
-        whole = value.shape == (ONE, model.n)
-        hint = "; to check the whole gradient, use --wrt beta" if whole else ""
-        return f"{yours}, but {goal.symbol} is one number (the j-th entry){hint}", False
+        if value.shape == (ONE, model.n):
+            entry = gettext(
+                "your expression is {yours}, but {symbol} is one number (the j-th entry); "
+                "to check the whole gradient, use --wrt beta"
+            )
+        else:
+            entry = gettext(
+                "your expression is {yours}, but {symbol} is one number (the j-th entry)"
+            )
+        return entry.format(yours=yours, symbol=goal.symbol), False
     if component:
         return (
-            "your expression has the free index j: it is the j-th entry of a gradient; "
-            "check it with --wrt beta_j",
+            gettext(
+                "your expression has the free index j: it is the j-th entry of a gradient; "
+                "check it with --wrt beta_j"
+            ),
             False,
         )
     if value.shape == goal.shape:
         return None, False
     if value.shape == goal.shape[::-1]:
         return None, True
-    return f"{yours}, but {goal.symbol} is {_shape_words(goal.shape)}{_shape_hint(value)}", False
+    differ = gettext("your expression is {yours}, but {symbol} is {expected}")
+    problem = differ.format(yours=yours, symbol=goal.symbol, expected=_shape_words(goal.shape))
+    return problem + _shape_hint(value), False
 
 
 def _shape_words(shape: tuple[sp.Expr, sp.Expr]) -> str:
     if shape == (ONE, ONE):
-        return "a number (1×1)"
+        return gettext("a number (1×1)")
     rows, cols = shape
-    kind = "row" if rows == ONE else "column" if cols == ONE else "matrix"
-    return f"{a_shape(shape)} {kind}"
+    if rows == ONE:
+        return gettext("{a_shape} row").format(a_shape=a_shape(shape))
+    if cols == ONE:
+        return gettext("{a_shape} column").format(a_shape=a_shape(shape))
+    return gettext("{a_shape} matrix").format(a_shape=a_shape(shape))
 
 
 def _shape_hint(value: Value) -> str:
     rows, cols = value.shape
     if cols == ONE and rows != ONE:
-        return " (one entry per example: is a sum over the examples missing?)"
+        return gettext(" (one entry per example: is a sum over the examples missing?)")
     return ""
 
 
 def _shape_result(base: dict[str, Any], problem: str) -> CheckResult:
-    message = f"The shapes do not fit: {problem}."
+    message = gettext("The shapes do not fit: {problem}.").format(problem=problem)
     return CheckResult(verdict="not-equivalent", diagnosis=("shape",), message=message, **base)
 
 

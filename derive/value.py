@@ -13,6 +13,7 @@ import sympy as sp
 from sympy import MatrixExpr
 
 from derive.errors import DeriveError
+from derive.i18n import gettext
 
 ONE = sp.Integer(1)
 Shape = tuple[sp.Expr, sp.Expr]
@@ -61,7 +62,9 @@ def shape_text(shape: Shape) -> str:
 
 def a_shape(shape: Shape) -> str:
     """The shape with its article as read aloud: a 1×n, an m×1."""
-    return f"{'an' if str(shape[0]) in ('m', 'n') else 'a'} {shape_text(shape)}"
+    if str(shape[0]) in ("m", "n"):
+        return gettext("an {shape}").format(shape=shape_text(shape))
+    return gettext("a {shape}").format(shape=shape_text(shape))
 
 
 def scalar(value: Value) -> Value:
@@ -77,9 +80,8 @@ def merge_indices(*parts: Value, where: int | None = None) -> tuple[tuple[str, s
     for part in parts:
         for letter, size in part.indices:
             if ranges.setdefault(letter, size) != size:
-                raise ShapeClash(
-                    f"the index {letter} runs over both the examples (1..m) and the "
-                    "features (1..n)",
-                    where,
+                both = gettext(
+                    "the index {letter} runs over both the examples (1..m) and the features (1..n)"
                 )
+                raise ShapeClash(both.format(letter=letter), where)
     return tuple(sorted(ranges.items()))
