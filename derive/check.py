@@ -129,10 +129,7 @@ def check_gradient(
                 "cannot check a gradient with respect to {wrt}: use alpha, beta or beta_j"
             ).format(wrt=repr(wrt))
         )
-    try:
-        chosen = Scale.parse(scale)
-    except ValueError as error:
-        raise InputError(str(error)) from None
+    chosen = Scale.parse(scale)
     parsed = parse(text)
     built = _build(parsed, chosen)  # bounded by parse.py and build.py: refusals come fast
     target(chosen, wrt)  # computed here, so that the child process inherits it

@@ -132,7 +132,7 @@ def fit(
     _check_settings(lr, iterations, tol, method)
     scaling = _Scaling.of(data) if standardize else None
     features = data if scaling is None else scaling.apply(data)
-    run = _Problem.of(features, target, _scale(scale), _Labels(data, names))
+    run = _Problem.of(features, target, Scale.parse(scale), _Labels(data, names))
     step = run.curvature.auto if lr == "auto" else float(lr)
     run.refuse_divergent(step)
     m, n = features.shape
@@ -220,13 +220,6 @@ class _Scaling:
         original = betas / self.spread
         restored: Array = alphas - original @ self.shift
         return restored, original
-
-
-def _scale(scale: Scale | str) -> Scale:
-    try:
-        return Scale.parse(scale)
-    except ValueError as error:
-        raise InputError(str(error)) from None
 
 
 def _frozen(values: Array) -> Array:

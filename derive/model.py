@@ -14,7 +14,12 @@ from functools import cached_property
 import sympy as sp
 from sympy import MatrixExpr, MatrixSymbol, OneMatrix, Symbol
 
+from derive.errors import InputError
 from derive.i18n import gettext
+
+
+class ScaleError(InputError, ValueError):
+    """An unknown cost scale: bad input (exit code 2), and a ValueError for Python callers."""
 
 
 class Scale(Enum):
@@ -25,7 +30,7 @@ class Scale(Enum):
 
     @classmethod
     def parse(cls, text: str | Scale) -> Scale:
-        """Accept a `Scale` or its spelling ("1/m", "1/(2m)"); raise ValueError otherwise."""
+        """Accept a `Scale` or its spelling ("1/m", "1/(2m)"); raise ScaleError otherwise."""
         if isinstance(text, Scale):
             return text
         spelled = text.replace(" ", "").replace("*", "")
@@ -33,7 +38,7 @@ class Scale(Enum):
             if spelled == scale.value:
                 return scale
         choices = ", ".join(scale.value for scale in cls)
-        raise ValueError(
+        raise ScaleError(
             gettext("unknown cost scale {scale}: choose one of {choices}").format(
                 scale=repr(text), choices=choices
             )

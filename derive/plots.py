@@ -312,7 +312,7 @@ def contour_figure(
         )
     path_alphas, path = _path(alphas, betas)
     best = np.asarray(least_squares(data, target)[1], dtype=np.float64)  # lstsq: independent
-    cost = contours.ProfileCost(data, target, _scale(scale))
+    cost = contours.ProfileCost(data, target, Scale.parse(scale))
     box = contours.region(np.vstack([path, best]), cost.curvature())
     grid = cost.grid(box, _GRID)
     at = contours.levels(float(grid.values.min()), float(grid.values.max()))
@@ -417,13 +417,6 @@ def _finish_plane(axes: Axes, box: contours.Region, names: Sequence[str] | None)
         note += "; the axes have different scales"
     axes.set_title(note, fontsize=8, style="italic")
     axes.figure.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
-
-
-def _scale(scale: Scale | str) -> Scale:
-    try:
-        return Scale.parse(scale)
-    except ValueError as error:
-        raise InputError(str(error)) from None
 
 
 def _plain(text: str) -> str:
