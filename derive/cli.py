@@ -11,7 +11,8 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,6 +102,20 @@ def cli(ctx: click.Context) -> None:
         ctx.invoke(handout)
 
 
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Warnings raised inside the block (such as figures falling back to English for want
+    of a font), each printed as one line on stderr at its end."""
+    from derive.fonts import FontWarning
+    from derive.report import warning_lines
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FontWarning)
+        yield
+    for line in warning_lines([str(warning.message) for warning in caught]):
+        click.echo(line, err=True)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of text.")
 @scale_option
@@ -138,7 +153,7 @@ def handout(out: Path, formats: str, title: str | None, scale: str, lang: str) -
     """Write the printable handouts: HTML (offline, MathML), LaTeX and PDF."""
     from derive.render import parse_formats, write_handouts
 
-    with language(lang):
+    with language(lang), _warnings_as_lines():
         document, written = write_handouts(out, parse_formats(formats), title, scale, lang)
         for path in written.paths:
             click.echo(gettext("wrote {path}").format(path=path))
@@ -158,7 +173,7 @@ def slides(out: Path, title: str | None, scale: str, lang: str) -> None:
     """Write slides.html: one slide per step, for presenting in a browser."""
     from derive.render import write_slides
 
-    with language(lang):
+    with language(lang), _warnings_as_lines():
         document, path = write_slides(out, title, scale, lang)
         click.echo(gettext("wrote {path}").format(path=path))
         if not document.verified:
@@ -254,7 +269,7 @@ def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
         iterates.alphas,
         iterates.betas,
         names=dataset.features,
-        title=f"Cost contours and the descent path: {dataset.path.name}",
+        title=gettext("Cost contours and the descent path: {name}").format(name=dataset.path.name),
     )
     plots.save(figure, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
 
@@ -347,7 +362,8 @@ def run(
         coordinates = standardize or result.unique
         reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
         if plot is not None:
-            plots.cost_curve(result.costs, plot, title=f"Cost per iteration: {dataset.path.name}")
+            title = gettext("Cost per iteration: {name}").format(name=dataset.path.name)
+            plots.cost_curve(result.costs, plot, title=title)
         if plot is not None and result.iterates is not None:
             _write_contours(dataset, result.iterates, plot)
         if as_json:

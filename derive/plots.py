@@ -23,10 +23,11 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from numpy.typing import ArrayLike, NDArray
 
-from derive import contours
+from derive import contours, fonts
 from derive.conditioning import check_arrays
 from derive.descent import least_squares
 from derive.errors import InputError
@@ -93,8 +94,12 @@ def figure_bytes(figure: Figure, kind: str) -> bytes:
         raise InputError(
             gettext("a figure is written as png, svg or pdf, not {kind}").format(kind=repr(kind))
         )
+    texts = figure.findobj(Text)
+    family = fonts.families(text.get_text() for text in texts)
+    for text in texts:
+        text.set_fontfamily(family)
     buffer = io.BytesIO()
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context({**_STYLE, "font.family": family}):
         figure.savefig(buffer, format=kind, metadata=_METADATA[kind])
     return buffer.getvalue()
 
@@ -106,7 +111,7 @@ def save(figure: Figure, path: Path | str) -> Path:
     return target
 
 
-def cost_curve(costs: ArrayLike, path: Path | str, *, title: str = "Cost per iteration") -> Path:
+def cost_curve(costs: ArrayLike, path: Path | str, *, title: str | None = None) -> Path:
     """Draw J against the iteration on a log scale and write it to `path` (.png/.svg/.pdf)."""
     target = check_target(path)
     return save(cost_figure(costs, title=title), target)
@@ -116,7 +121,7 @@ def cost_curve(costs: ArrayLike, path: Path | str, *, title: str = "Cost per ite
 
 
 def cost_figure(
-    costs: ArrayLike, *, minimum: float | None = None, title: str = "Cost per iteration"
+    costs: ArrayLike, *, minimum: float | None = None, title: str | None = None
 ) -> Figure:
     """J after each step on a log scale; with `minimum` (the least cost J*), J − J*.
 
@@ -127,11 +132,11 @@ def cost_figure(
     shown = _excess(_series(costs, N_("costs")), minimum)
     steps = np.flatnonzero(shown > _floor(minimum))
     steps = steps[_even_sample(len(steps), _MOST_POINTS)]
-    figure, axes = _canvas(title, (6.4, 4.0))
+    figure, axes = _canvas(title or gettext("Cost per iteration"), (6.4, 4.0))
     line, _, colour = _STROKES[0]
     axes.plot(steps, shown[steps], linestyle=line, color=colour, linewidth=1.5)
     _log_scale(axes)
-    axes.set_xlabel("iteration k")
+    axes.set_xlabel(gettext("iteration k"))
     axes.set_ylabel(_cost_label(minimum))
     return figure
 
@@ -171,8 +176,8 @@ def _excess(values: Array, minimum: float | None) -> Array:
 
 def _cost_label(minimum: float | None) -> str:
     if minimum is None:
-        return "cost J"
-    return f"excess cost J − J*, with J* = {minimum:.6g}"
+        return gettext("cost J")
+    return gettext("excess cost J − J*, with J* = {minimum}").format(minimum=f"{minimum:.6g}")
 
 
 def _floor(minimum: float | None) -> float:
@@ -188,7 +193,7 @@ def learning_rate_figure(
     *,
     bound: float,
     minimum: float | None = None,
-    title: str = "Cost per iteration for several learning rates",
+    title: str | None = None,
 ) -> Figure:
     """The cost against the iteration (log scale) for each (η, costs), labelled with η and
     η/bound (bound = 2/λmax). A curve that grows, η above the bound, is drawn until it
@@ -204,19 +209,23 @@ def learning_rate_figure(
         raise InputError(gettext("a learning-rate figure needs at least one curve"))
     series = [(float(lr), _excess(_series(c, N_("costs")), minimum)) for lr, c in curves]
     low, high = _limits([values for _, values in series], _floor(minimum))
-    figure, axes = _canvas(title, (6.4, 5.0))
+    figure, axes = _canvas(
+        title or gettext("Cost per iteration for several learning rates"), (6.4, 5.0)
+    )
     for index, (lr, values) in enumerate(series):
         style = _Style(*_STROKES[index % len(_STROKES)], _rate_label(lr, bound))
         _rate_curve(axes, values, (low, high), style, stagger=index / len(series))
     _log_scale(axes)
     axes.set_ylim(low, high)
-    axes.set_xlabel("iteration k")
+    axes.set_xlabel(gettext("iteration k"))
     axes.set_ylabel(_cost_label(minimum))
     figure.legend(
         loc="outside lower center",
         ncols=2,
         fontsize=9,
-        title=f"learning rate η, against the bound 2/λmax = {bound:.4g}",
+        title=gettext("learning rate η, against the bound 2/λmax = {bound}").format(
+            bound=f"{bound:.4g}"
+        ),
         title_fontsize=9,
         frameon=False,
     )
@@ -280,7 +289,7 @@ def _rate_label(lr: float, bound: float) -> str:
     digits = 2
     while ratio != 1 and round(ratio, digits) == 1 and digits < 6:
         digits += 1
-    return f"η = {lr:.4g} ({ratio:.{digits}f} × bound)"
+    return gettext("η = {lr} ({ratio} × bound)").format(lr=f"{lr:.4g}", ratio=f"{ratio:.{digits}f}")
 
 
 # --- contours over the two weights --------------------------------------------------
@@ -294,7 +303,7 @@ def contour_figure(
     *,
     scale: Scale | str = Scale.MEAN,
     names: Sequence[str] | None = None,
-    title: str = "Cost contours and the path of gradient descent",
+    title: str | None = None,
 ) -> Figure:
     """Contours of the cost over (β₁, β₂) of data with two features, and the descent path.
 
@@ -318,10 +327,12 @@ def contour_figure(
     at = contours.levels(float(grid.values.min()), float(grid.values.max()))
     shown = path[_early_then_spread(len(path), _PATH_POINTS)]
     places = contours.label_places(cost, best, box, at[1::2], _along(shown))
-    figure, axes = _canvas(title, (6.4, 4.8))
+    figure, axes = _canvas(
+        title or gettext("Cost contours and the path of gradient descent"), (6.4, 4.8)
+    )
     _draw_contours(axes, grid, at, places)
     _draw_path(axes, shown, path_alphas)
-    _mark(axes, best, "minimiser", "least-squares minimiser")
+    _mark(axes, best, "minimiser", gettext("least-squares minimiser"))
     _finish_plane(axes, box, names)
     return figure
 
@@ -376,10 +387,12 @@ def _draw_path(axes: Axes, path: Array, alphas: Array) -> None:
         markersize=3.5,
         markevery=list(range(min(_MARKED, len(path)))),
         zorder=4,
-        label="descent path (β of each iterate)",
+        label=gettext("descent path (β of each iterate)"),
     )
-    _mark(axes, path[0], "start", f"start, k = 0 (α = {alphas[0]:.3g})")
-    _mark(axes, path[-1], "end", f"end, k = {len(alphas) - 1} (α = {alphas[-1]:.3g})")
+    first, last = (f"{alpha:.3g}" for alpha in (alphas[0], alphas[-1]))
+    _mark(axes, path[0], "start", gettext("start, k = 0 (α = {alpha})").format(alpha=first))
+    end = gettext("end, k = {k} (α = {alpha})").format(k=len(alphas) - 1, alpha=last)
+    _mark(axes, path[-1], "end", end)
     _label_start(axes, path)
 
 
@@ -392,7 +405,7 @@ def _label_start(axes: Axes, path: Array) -> None:
     step = path[min(1, len(path) - 1)] - path[0]
     away = np.where(step > 0, -1, 1)  # each axis keeps its sign whatever its scale
     axes.annotate(
-        "start",
+        gettext("start"),
         path[0],
         xytext=(7 * away[0], 7 * away[1]),
         textcoords="offset points",
@@ -409,12 +422,20 @@ def _finish_plane(axes: Axes, box: contours.Region, names: Sequence[str] | None)
     axes.set_ylim(box.low[1], box.high[1])
     if box.same_scale:
         axes.set_aspect("equal", adjustable="box")
-    labels = [""] * 2 if names is None else [f" (weight of {_plain(n)})" for n in names]
-    axes.set_xlabel(f"β₁{labels[0]}")
-    axes.set_ylabel(f"β₂{labels[1]}")
-    note = "contours: cost J with the bias α at its best for each (β₁, β₂)"
-    if not box.same_scale:
-        note += "; the axes have different scales"
+    if names is None:
+        axes.set_xlabel("β₁")
+        axes.set_ylabel("β₂")
+    else:
+        weight = gettext("{beta} (weight of {name})")
+        axes.set_xlabel(weight.format(beta="β₁", name=_plain(names[0])))
+        axes.set_ylabel(weight.format(beta="β₂", name=_plain(names[1])))
+    if box.same_scale:
+        note = gettext("contours: cost J with the bias α at its best for each (β₁, β₂)")
+    else:
+        note = gettext(
+            "contours: cost J with the bias α at its best for each (β₁, β₂); "
+            "the axes have different scales"
+        )
     axes.set_title(note, fontsize=8, style="italic")
     axes.figure.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
 

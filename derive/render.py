@@ -30,8 +30,9 @@ from derive.errors import DeriveError, InputError
 from derive.example import WorkedExample, least_squares_cost, work
 from derive.example_view import Figure, example_view
 from derive.explanations import CAPTIONS
+from derive.fonts import figure_language
 from derive.handout import Handout, build_handout, check_title, formula, step_views
-from derive.i18n import gettext, language, ngettext
+from derive.i18n import current, gettext, language, ngettext
 from derive.notebook import build_notebook
 from derive.steps import Derivation, derivation
 from derive.texescape import tex_code, tex_escape, tex_math
@@ -265,43 +266,35 @@ def _checked_handout(title: str | None, scale: str, lang: str) -> Handout:
 
 
 def figures(worked: WorkedExample, scale: str = "1/m") -> tuple[Figure, ...]:
-    """The worked example's figures, as SVG for HTML and PDF for LaTeX."""
+    """The worked example's figures, as SVG for HTML and PDF for LaTeX; their captions are
+    in the current language, and so is their text when a font for it is installed."""
     run, example = worked.run, worked.example
     X = np.array(example.X, dtype=np.float64)
     y = np.array(example.y, dtype=np.float64)
     minimum = least_squares_cost(X, y, scale)
-    drawn = {
-        "cost": (
-            plots.cost_figure(run.costs, minimum=minimum),
-            _caption("cost").format(lr=f"{run.lr:g}"),
-        ),
-        "contours": (
-            plots.contour_figure(X, y, run.alphas, run.betas, scale=scale, names=example.features),
-            _caption("contours"),
-        ),
-        "rates": (
-            plots.learning_rate_figure(
+    with language(figure_language(current())):
+        drawn = {
+            "cost": plots.cost_figure(run.costs, minimum=minimum),
+            "contours": plots.contour_figure(
+                X, y, run.alphas, run.betas, scale=scale, names=example.features
+            ),
+            "rates": plots.learning_rate_figure(
                 [(curve.lr, curve.costs) for curve in worked.curves],
                 bound=worked.bound,
                 minimum=minimum,
             ),
-            _caption("rates"),
-        ),
-    }
+        }
+    captions = {name: gettext(CAPTIONS[name]) for name in drawn}
+    captions["cost"] = captions["cost"].format(lr=f"{run.lr:g}")
     return tuple(
         Figure(
             name,
-            caption,
+            captions[name],
             _inline_svg(name, plots.figure_bytes(figure, "svg")),
             plots.figure_bytes(figure, "pdf"),
         )
-        for name, (figure, caption) in drawn.items()
+        for name, figure in drawn.items()
     )
-
-
-def _caption(name: str) -> str:
-    template = CAPTIONS[name]
-    return gettext(template)
 
 
 def _inline_svg(name: str, svg: bytes) -> str:

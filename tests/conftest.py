@@ -32,17 +32,21 @@ def checks(scaled: Derivation) -> tuple[StepCheck, ...]:
     return check_derivation(scaled)
 
 
-def require_tool(*names: str) -> None:
-    """Skip when a system tool is missing on a developer's machine; fail in CI (CI=true)."""
-    import shutil
-
-    missing = [name for name in names if shutil.which(name) is None]
-    if not missing:
+def require(found: bool, message: str) -> None:
+    """Skip when something of the system is missing on a developer's machine; fail in CI
+    (CI=true), where .ci/run installs it."""
+    if found:
         return
-    message = f"missing system tool(s): {', '.join(missing)} (see .ci/run)"
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def require_tool(*names: str) -> None:
+    import shutil
+
+    missing = [name for name in names if shutil.which(name) is None]
+    require(not missing, f"missing system tool(s): {', '.join(missing)} (see .ci/run)")
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +61,17 @@ def artifacts() -> Path:
 def need() -> object:
     """`need("latexmk", "pdftotext")`: the tools a test cannot run without."""
     return require_tool
+
+
+@pytest.fixture(scope="session")
+def cjk_face() -> str:
+    """The CJK font the figures use for Chinese text (Debian's fonts-noto-cjk in CI)."""
+    from derive.fonts import cjk_face
+
+    face = cjk_face()
+    require(face is not None, "no CJK font for matplotlib: install fonts-noto-cjk")
+    assert face is not None
+    return face
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -120,6 +120,7 @@ def test_the_chinese_pdf_shows_the_chinese_step_titles(chinese: Path, need: Need
     ):
         assert title in " ".join(text.split()), title
     assert "每一步是如何验证的" in text
+    assert "不同学习率下每次迭代的代价" in text  # the text inside the figures
 
 
 def test_the_chinese_html_uses_cjk_fonts_and_no_glyph_is_missing(
@@ -153,6 +154,10 @@ def test_the_chinese_slides_render(browser: Any, tmp_path: Path, artifacts: Path
     assert page.locator("section.slide.current h2").inner_text().startswith("第 14 步")
     page.wait_for_timeout(400)  # let the reveal transition finish
     page.screenshot(path=str(artifacts / "slides-zh.png"))
+    page.keyboard.press("End")  # the last slide: a figure, its text in Chinese
+    assert page.locator("section.slide.current svg").count() == 1
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(artifacts / "slides-zh-figure.png"))
     page.close()
 
 
