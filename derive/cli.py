@@ -14,13 +14,14 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from derive import defaults
+from derive.cli_language import TranslatedHelp, requested_language, use_catalog
 from derive.errors import DeriveError, ExpressionError, InputError
-from derive.i18n import LANGUAGES, gettext, language
+from derive.i18n import LANGUAGES, N_, gettext, language
 
 if TYPE_CHECKING:
     from derive.dataset import Dataset
@@ -48,7 +49,7 @@ lang_option = click.option(
     type=click.Choice(LANGUAGES),
     default="en",
     show_default=True,
-    help="Language of the prose.",
+    help=N_("Language of the prose."),
 )
 
 scale_option = click.option(
@@ -56,7 +57,7 @@ scale_option = click.option(
     type=click.Choice(SCALES),
     default="1/m",
     show_default=True,
-    help="Factor in front of the sum of squared errors in the cost.",
+    help=N_("Factor in front of the sum of squared errors in the cost."),
 )
 
 
@@ -72,8 +73,17 @@ class _Failure(click.ClickException):
     exit_code = 1
 
 
-class _Group(click.Group):
-    """The command group; turns the library's errors into exit codes 2 (input) and 1."""
+class _Group(TranslatedHelp, click.Group):
+    """The command group: speaks the language of `--lang` from the start (also in click's
+    own usage errors) and turns the library's errors into exit codes 2 (input) and 1."""
+
+    command_class = TranslatedHelp
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        use_catalog()
+        arguments = sys.argv[1:] if args is None else list(args)
+        with language(requested_language(arguments)):
+            return super().main(arguments, *rest, **options)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -89,17 +99,20 @@ class _Group(click.Group):
 @click.group(
     cls=_Group,
     invoke_without_command=True,
+    help=N_(
+        "Derive the gradient of linear regression's cost step by step, with SymPy.\n\n"
+        "Without a command, writes the handouts to output/ (same as `derive handout`)."
+    ),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(package_name="derive", prog_name="derive")
+@lang_option
 @click.pass_context
-def cli(ctx: click.Context) -> None:
-    """Derive the gradient of linear regression's cost step by step, with SymPy.
-
-    Without a command, writes the handouts to output/ (same as `derive handout`).
-    """
+def cli(ctx: click.Context, lang: str) -> None:
+    # `derive --lang zh COMMAND`: the command's --lang defaults to the group's.
+    ctx.default_map = {name: {"lang": lang} for name in cli.commands}
     if ctx.invoked_subcommand is None:
-        ctx.invoke(handout)
+        ctx.invoke(handout, lang=lang)
 
 
 @contextmanager
@@ -116,12 +129,11 @@ def _warnings_as_lines() -> Iterator[None]:
         click.echo(line, err=True)
 
 
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of text.")
+@cli.command(help=N_("The 19 steps with their formulas, shapes and check results."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON array instead of text."))
 @scale_option
 @lang_option
 def steps(as_json: bool, scale: str, lang: str) -> None:
-    """The 19 steps with their formulas, shapes and check results."""
     from derive.steps import derivation
     from derive.terminal import steps_json, steps_text
     from derive.verify import check_derivation
@@ -137,20 +149,19 @@ def steps(as_json: bool, scale: str, lang: str) -> None:
         sys.exit(1)
 
 
-@cli.command()
-@out_option("Folder to write handout.html, handout.tex and handout.pdf into.")
+@cli.command(help=N_("Write the printable handouts: HTML (offline, MathML), LaTeX and PDF."))
+@out_option(N_("Folder to write handout.html, handout.tex and handout.pdf into."))
 @click.option(
     "--format",
     "formats",
     default="html,tex,pdf",
     show_default=True,
-    help="Comma-separated list of html, tex, pdf, ipynb.",
+    help=N_("Comma-separated list of html, tex, pdf, ipynb."),
 )
-@click.option("--title", default=None, help="Title of the handout (plain text).")
+@click.option("--title", default=None, help=N_("Title of the handout (plain text)."))
 @scale_option
 @lang_option
 def handout(out: Path, formats: str, title: str | None, scale: str, lang: str) -> None:
-    """Write the printable handouts: HTML (offline, MathML), LaTeX and PDF."""
     from derive.render import parse_formats, write_handouts
 
     with language(lang), _warnings_as_lines():
@@ -164,13 +175,12 @@ def handout(out: Path, formats: str, title: str | None, scale: str, lang: str) -
             sys.exit(1)
 
 
-@cli.command()
-@out_option("Folder to write slides.html into.")
-@click.option("--title", default=None, help="Title of the first slide (plain text).")
+@cli.command(help=N_("Write slides.html: one slide per step, for presenting in a browser."))
+@out_option(N_("Folder to write slides.html into."))
+@click.option("--title", default=None, help=N_("Title of the first slide (plain text)."))
 @scale_option
 @lang_option
 def slides(out: Path, title: str | None, scale: str, lang: str) -> None:
-    """Write slides.html: one slide per step, for presenting in a browser."""
     from derive.render import write_slides
 
     with language(lang), _warnings_as_lines():
@@ -190,29 +200,43 @@ def _decimal_rate(ctx: click.Context, param: click.Parameter, value: str | None)
     try:
         rate = Fraction(value.strip())
     except (ValueError, ZeroDivisionError):
-        raise click.BadParameter(f"{value!r} is not a decimal number such as 0.1") from None
+        raise click.BadParameter(
+            gettext("{value} is not a decimal number such as 0.1").format(value=repr(value))
+        ) from None
     if not 0 < rate <= 1000 or rate.denominator > 10**12:
-        raise click.BadParameter(f"{value!r} is not a positive decimal number such as 0.1")
+        raise click.BadParameter(
+            gettext("{value} is not a positive decimal number such as 0.1").format(
+                value=repr(value)
+            )
+        )
     return rate
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "The worked example: one iteration by hand, exactly, then the iterations that "
+        "follow.\n\n"
+        "Exit code 0 when descent converged, 1 when it did not or diverged."
+    ),
+)
 @click.option(
     "--iterations",
     type=click.IntRange(min=1, max=10_000_000),
     default=100_000,
     show_default=True,
-    help="The most iterations after the first.",
+    help=N_("The most iterations after the first."),
 )
-@click.option("--lr", metavar="ETA", callback=_decimal_rate, help="Learning rate η [default: 0.1].")
+@click.option(
+    "--lr", metavar="ETA", callback=_decimal_rate, help=N_("Learning rate η [default: 0.1].")
+)
 @click.option(
     "--example",
     "source",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A CSV file with a header: features, then the target (see --target).",
+    help=N_("A CSV file with a header: features, then the target (see --target)."),
 )
-@click.option("--target", help="The target column of --example [default: the last one].")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--target", help=N_("The target column of --example [default: the last one]."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of text."))
 @scale_option
 @lang_option
 def example(
@@ -224,10 +248,6 @@ def example(
     scale: str,
     lang: str,
 ) -> None:
-    """The worked example: one iteration by hand, exactly, then the iterations that follow.
-
-    Exit code 0 when descent converged, 1 when it did not or diverged.
-    """
     from fractions import Fraction
 
     from derive.example import DEFAULT, load_example, work
@@ -255,7 +275,9 @@ def _learning_rate(ctx: click.Context, param: click.Parameter, value: str) -> fl
     except ValueError:
         rate = math.nan
     if not (math.isfinite(rate) and rate > 0):
-        raise click.BadParameter(f"{value!r} is neither 'auto' nor a positive number")
+        raise click.BadParameter(
+            gettext("{value} is neither 'auto' nor a positive number").format(value=repr(value))
+        )
     return rate
 
 
@@ -274,41 +296,49 @@ def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
     plots.save(figure, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Fit DATA.csv by gradient descent with the derived gradients; compare with lstsq."
+        "\n\n"
+        "Exit code 0 when the run converged, 1 when it did not or diverged."
+    ),
+)
 @click.argument("data", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--target", required=True, help="The column to predict.")
-@click.option("--features", help="Comma-separated feature columns [default: all others].")
+@click.option("--target", required=True, help=N_("The column to predict."))
+@click.option("--features", help=N_("Comma-separated feature columns [default: all others]."))
 @click.option(
     "--lr",
     metavar="auto|ETA",
     default="auto",
     show_default=True,
     callback=_learning_rate,
-    help="Step size η.",
+    help=N_("Step size η."),
 )
 @click.option(
     "--iterations",
     type=click.IntRange(min=0),
     default=defaults.ITERATIONS,
     show_default=True,
-    help="The most steps to take.",
+    help=N_("The most steps to take."),
 )
 @click.option(
     "--tol",
     type=click.FloatRange(min=0),
     default=defaults.TOL,
     show_default=True,
-    help="Stop when ‖∇J‖ falls to this fraction of its start.",
+    help=N_("Stop when ‖∇J‖ falls to this fraction of its start."),
 )
-@click.option("--standardize", is_flag=True, help="Descend on centred, unit-variance features.")
+@click.option("--standardize", is_flag=True, help=N_("Descend on centred, unit-variance features."))
 @click.option(
     "--plot",
     type=click.Path(path_type=Path),
     metavar="FILE",
-    help="Write the cost curve (.png/.svg/.pdf); with two features, also the cost contours "
-    "with the descent path, to FILE's name + '-contour' (curve.svg: curve-contour.svg).",
+    help=N_(
+        "Write the cost curve (.png/.svg/.pdf); with two features, also the cost contours "
+        "with the descent path, to FILE's name + '-contour' (curve.svg: curve-contour.svg)."
+    ),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of text."))
 @lang_option
 def run(
     data: Path,
@@ -322,10 +352,6 @@ def run(
     as_json: bool,
     lang: str,
 ) -> None:
-    """Fit DATA.csv by gradient descent with the derived gradients; compare with lstsq.
-
-    Exit code 0 when the run converged, 1 when it did not or diverged.
-    """
     from derive import plots, report
     from derive.dataset import read_csv
     from derive.descent import NonUniqueWarning, fit, least_squares
@@ -374,7 +400,7 @@ def run(
         sys.exit(1)
 
 
-class _ExpressionCommand(click.Command):
+class _ExpressionCommand(TranslatedHelp):
     """A command whose argument is an expression that may start with a minus (-2/m uᵀX).
 
     Click would read such an argument as short options (and `-\\frac...` as -h). Every
@@ -406,23 +432,25 @@ class _ExpressionCommand(click.Command):
         return super().parse_args(ctx, [*options, "--", *rest] if rest else options)
 
 
-@cli.command(cls=_ExpressionCommand)
+@cli.command(
+    cls=_ExpressionCommand,
+    help=N_(
+        'Check a gradient derived by hand, such as "-2/m u^T X" (--wrt beta).\n\n'
+        "Exit code 0 when it is right (also when right up to layout), 1 when it is not, "
+        "with what is wrong and a counterexample; 2 when the expression cannot be read."
+    ),
+)
 @click.argument("expression")
 @click.option(
     "--wrt",
     type=click.Choice(("alpha", "beta", "beta_j")),
     required=True,
-    help="The parameter: alpha, beta (the 1×n row) or beta_j (its j-th entry).",
+    help=N_("The parameter: alpha, beta (the 1×n row) or beta_j (its j-th entry)."),
 )
 @scale_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of text."))
 @lang_option
 def check(expression: str, wrt: str, scale: str, as_json: bool, lang: str) -> None:
-    """Check a gradient derived by hand, such as "-2/m u^T X" (--wrt beta).
-
-    Exit code 0 when it is right (also when right up to layout), 1 when it is not, with
-    what is wrong and a counterexample; 2 when the expression cannot be read.
-    """
     from derive.parse import parse
 
     with language(lang):

@@ -51,14 +51,15 @@ def current() -> str:
 
 
 @cache
-def translations(lang: str) -> _gettext.NullTranslations:
-    """The compiled catalog of a language (English: the messages themselves)."""
+def translations(lang: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
+    """The compiled catalog of a language (English: the messages themselves); the domain
+    is derive's own messages or "click", the words of the command-line library."""
     if lang == "en":
         return _gettext.NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
     with path.open("rb") as source:
         catalog = read_po(source, locale=lang)
     compiled = io.BytesIO()

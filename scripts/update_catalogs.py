@@ -1,8 +1,11 @@
-"""Extract derive's messages into derive/locale/derive.pot and merge them into each .po.
+"""Extract the messages into derive/locale/<domain>.pot and merge them into each .po.
 
-Run after changing any text shown to users; then translate the new or changed entries
-(marked fuzzy or empty) in derive/locale/<lang>/LC_MESSAGES/derive.po. The test
-tests/test_i18n.py fails while any message lacks a translation.
+Two domains: "derive", the messages of derive's code and templates, and "click", the
+messages of the click modules that derive.cli_language translates (usage errors, the
+help's headings), taken from the installed click. Run after changing any text shown to
+users or after upgrading click; then translate the new or changed entries (empty) in
+derive/locale/<lang>/LC_MESSAGES/<domain>.po. tests/test_i18n.py fails while any message
+lacks a translation.
 
     python scripts/update_catalogs.py
 """
@@ -13,42 +16,41 @@ import subprocess
 import sys
 from pathlib import Path
 
+from derive.cli_language import CLICK_DOMAIN, click_sources
+from derive.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE = ROOT / "derive" / "locale"
+
+SOURCES = {
+    DOMAIN: ["-F", "babel.cfg", "-k", "N_", "derive", "templates"],
+    CLICK_DOMAIN: [str(path) for path in click_sources()],
+}
+
+
+def babel(*arguments: str) -> None:
+    command = [sys.executable, "-m", "babel.messages.frontend", *arguments]
+    subprocess.run(command, cwd=ROOT, check=True)
 
 
 def main() -> None:
-    template = LOCALE / "derive.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
+    for domain, sources in SOURCES.items():
+        template = LOCALE_DIR / f"{domain}.pot"
+        babel(
             "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "N_",
             "--no-location",
             "--omit-header",
             "--sort-output",
             "-o",
             str(template),
-            "derive",
-            "templates",
-        ],
-        cwd=ROOT,
-        check=True,
-    )
-    for catalog in sorted(LOCALE.glob("*/LC_MESSAGES/derive.po")):
-        lang = catalog.parent.parent.name
-        update = ["update", "-i", str(template), "-o", str(catalog), "-l", lang]
-        options = ["--no-fuzzy-matching", "--ignore-obsolete", "--ignore-pot-creation-date"]
-        subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", *update, *options, "-w", "100"],
-            cwd=ROOT,
-            check=True,
+            *sources,
         )
+        for lang in LANGUAGES[1:]:
+            catalog = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+            where = ["-D", domain, "-i", str(template), "-o", str(catalog), "-l", lang]
+            if not catalog.exists():
+                babel("init", *where)
+            options = ["--no-fuzzy-matching", "--ignore-obsolete", "--ignore-pot-creation-date"]
+            babel("update", *where, *options, "-w", "100")
 
 
 if __name__ == "__main__":

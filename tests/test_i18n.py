@@ -181,7 +181,7 @@ def test_input_errors_are_one_chinese_line(tmp_path: Path) -> None:
     data.write_text("x,y\n1,2\nabc,3\n4,5\n", encoding="utf-8")
     ran = CliRunner().invoke(cli, ["run", str(data), "--target", "y", "--lang", "zh"])
     assert ran.exit_code == 2, ran.output
-    assert ran.stderr == f"Error: {data}，第 3 行，列 'x'：'abc' 不是数字\n"
+    assert ran.stderr == f"错误：{data}，第 3 行，列 'x'：'abc' 不是数字\n"
     checked = CliRunner().invoke(cli, ["check", "(u^T X", "--wrt", "beta", "--lang", "zh"])
     assert checked.exit_code == 2, checked.output
-    assert checked.stderr.splitlines()[0] == "Error: 第 6 列：表达式过早结束"
+    assert checked.stderr.splitlines()[0] == "错误：第 6 列：表达式过早结束"
