@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.diagnose import CONFIRM, SIZES, Finding
-from derive.i18n import N_, gettext
+from derive.i18n import N_, gettext, join_sentences
 from derive.model import Scale
 from derive.printing import text
 
@@ -65,7 +65,7 @@ def explain(
             "(with u = y − ŷ)."
         )
         sentences.append(other.format(difference=text(finding.difference)))
-    return " ".join(sentences) + note
+    return join_sentences(sentences) + note
 
 
 def _layout_equal(symbol: str, expected: str) -> str:
@@ -97,7 +97,8 @@ def _factor_sentences(codes: tuple[str, ...], factor: sp.Expr, scale: Scale) -> 
         else:
             lead = gettext("Off by a constant factor: your expression is {size} times {compared}")
         sentence = lead.format(size=size, compared=compared)
-        sentences.append(sentence + _factor_reason(size, scale, "sign" in codes) + ".")
+        clause = sentence + _factor_reason(size, scale, "sign" in codes)
+        sentences.append(gettext("{clause}.").format(clause=clause))
     return sentences
 
 
@@ -119,7 +120,7 @@ def _factor_reason(size: str, scale: Scale, sign: bool) -> str:
     if size == "1/2":
         return gettext(": the 2 that comes from differentiating the square uᵢ² is missing")
     if size in COMMON_FACTORS:
-        return ": " + gettext(COMMON_FACTORS[size])
+        return gettext(": {reason}").format(reason=gettext(COMMON_FACTORS[size]))
     return ""
 
 

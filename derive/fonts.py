@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from derive.i18n import gettext
+from derive.i18n import CJK, gettext
 
 LATIN = "DejaVu Sans"
 # Simplified-Chinese faces, best first, and the files that hold them (Debian's packages
@@ -29,7 +29,6 @@ CJK_FACES = {
     "AR PL UMing CN": ("uming.ttc",),
 }
 PACKAGE = "fonts-noto-cjk"  # what to install when no face is found
-CJK_LANGUAGES = ("zh",)
 
 
 def families(texts: Iterable[str]) -> list[str]:
@@ -75,7 +74,7 @@ class FontWarning(UserWarning):
 def figure_language(lang: str) -> str:
     """The language to write figures in: `lang`, or English with a `FontWarning` when
     `lang` is written in CJK characters and no CJK face is installed."""
-    if lang not in CJK_LANGUAGES or cjk_face() is not None:
+    if lang not in CJK or cjk_face() is not None:
         return lang
     message = gettext(
         "the figures' text is in English: no Chinese font found; install the Debian "

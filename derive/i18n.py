@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -19,6 +19,7 @@ from pathlib import Path
 from derive.errors import InputError
 
 LANGUAGES = ("en", "zh")
+CJK = ("zh",)  # languages written without spaces between words or sentences
 DOMAIN = "derive"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -75,6 +76,11 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(current()).ngettext(singular, plural, count)
+
+
+def join_sentences(sentences: Iterable[str]) -> str:
+    """Sentences one after another: a space between them in English, none in Chinese."""
+    return ("" if current() in CJK else " ").join(sentences)
 
 
 def N_(message: str) -> str:

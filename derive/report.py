@@ -21,6 +21,7 @@ from derive.dataset import Dataset
 from derive.descent import FitResult
 from derive.i18n import gettext
 from derive.numeric import Array
+from derive.width import ljust, rjust, width
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def run_text(data: Dataset, fit: FitResult, reference: Reference, standardized: 
     ours = [fit.alpha, *fit.beta]
     theirs = [reference.alpha, *reference.beta]
     for name, a, b in zip(names, ours, theirs, strict=True):
-        lines.append(f"{name:<{_width(data)}}  {a:>22.12g}  {b:>22.12g}")
+        lines.append(f"{ljust(name, _width(data))}  {a:>22.12g}  {b:>22.12g}")
     differences = reference.differences(fit)
     worst = max(range(len(differences)), key=differences.__getitem__)
     lines += [
@@ -88,12 +89,12 @@ def run_text(data: Dataset, fit: FitResult, reference: Reference, standardized: 
     return "\n".join(lines)
 
 
-def _columns(width: int, ours: str, theirs: str) -> str:
-    return f"{'':<{width}}  {ours:>22}  {theirs:>22}"
+def _columns(columns: int, ours: str, theirs: str) -> str:
+    return f"{'':<{columns}}  {rjust(ours, 22)}  {rjust(theirs, 22)}"
 
 
 def _width(data: Dataset) -> int:
-    return max(len(f"β {name}") for name in data.features)
+    return max(width(f"β {name}") for name in data.features)
 
 
 def _outcome(fit: FitResult) -> str:

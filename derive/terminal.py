@@ -6,21 +6,28 @@ check results and formats them with the Unicode text printer, in the current lan
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
 from derive.example import Trajectory, WorkedExample
-from derive.i18n import gettext
+from derive.i18n import N_, gettext
 from derive.numbers import example_text as example_text_of
 from derive.printing import relation_latex, relation_text, shape_text
 from derive.steps import Derivation
 from derive.verify import StepCheck
+from derive.width import ljust, width, wrap
 
 if TYPE_CHECKING:
     from derive.check import CheckResult
+
+# A check's verdict as shown (the code itself, in English; it is also the JSON's value).
+VERDICTS = {
+    "equivalent": N_("equivalent"),
+    "equivalent-up-to-layout": N_("equivalent-up-to-layout"),
+    "not-equivalent": N_("not-equivalent"),
+}
 
 
 def steps_json(result: Derivation, checks: Sequence[StepCheck]) -> list[dict[str, Any]]:
@@ -197,12 +204,12 @@ def check_text(result: CheckResult) -> str:
     """A check for a terminal: the verdict, both gradients, the message, a counterexample."""
     mark = "✓" if result.equivalent else "✗"
     codes = f"  [{', '.join(result.diagnosis)}]" if result.diagnosis else ""
-    lines = [f"{mark} {result.verdict}{codes}"]
-    yours, correct = _label(gettext("yours")), _label(gettext("correct"))
+    lines = [f"{mark} {gettext(VERDICTS[result.verdict])}{codes}"]
+    yours, correct = _labels(gettext("yours"), gettext("correct"))
     if result.given_text is not None:
         lines.append(f"  {yours}{result.given_text}")
     lines.append(f"  {correct}{result.expected_text}")
-    lines.extend(["", *textwrap.wrap(result.message, width=88)])
+    lines.extend(["", *wrap(result.message, 88)])
     example = result.counterexample
     if example is not None:
         lines.extend(
@@ -219,9 +226,10 @@ def check_text(result: CheckResult) -> str:
     return "\n".join(lines)
 
 
-def _label(word: str) -> str:
-    """`word:` padded so that the values after it line up."""
-    return f"{word}:".ljust(10)
+def _labels(*words: str) -> list[str]:
+    """`word:` for each word, padded so that the values after them line up."""
+    columns = max(width(word) for word in words) + 3
+    return [ljust(f"{word}:", columns) for word in words]
 
 
 def _rows(rows: Sequence[Sequence[object]]) -> str:
