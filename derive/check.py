@@ -20,7 +20,7 @@ from derive.build import build
 from derive.diagnose import Comparison, Counterexample, Finding
 from derive.errors import InputError
 from derive.explain import explain, factor_text
-from derive.i18n import gettext
+from derive.i18n import N_, gettext
 from derive.model import Model, Scale, build_model
 from derive.parse import Parsed, parse
 from derive.printing import latex, text
@@ -31,6 +31,12 @@ from derive.value import ONE, ShapeClash, Value, a_shape
 WRT = ("alpha", "beta", "beta_j")
 TIME_LIMIT = 10.0  # seconds for comparing one expression (in the child process)
 CODES = ("sign", "factor", "layout", "shape", "missing-bias", "other")
+# The verdicts, as shown (in English, the code itself, which is also the JSON's value).
+VERDICTS = {
+    "equivalent": N_("equivalent"),
+    "equivalent-up-to-layout": N_("equivalent-up-to-layout"),
+    "not-equivalent": N_("not-equivalent"),
+}
 # One worked example of a diagnosis, for the handouts: the sign is right (ŷ − y absorbs
 # the minus) but the factor 2 is missing, exactly as under the 1/(2m) convention.
 WORKED_EXAMPLE = ("1/m (yhat - y)^T X", "beta")
@@ -74,6 +80,11 @@ class CheckResult:
         return self.verdict != "not-equivalent"
 
     @property
+    def shown_verdict(self) -> str:
+        """The verdict in the current language (in English, its code)."""
+        return gettext(VERDICTS[self.verdict])
+
+    @property
     def command(self) -> str:
         """The command line that runs this check."""
         scale = "" if self.scale == Scale.MEAN.value else f" --scale {shlex.quote(self.scale)}"
@@ -83,10 +94,10 @@ class CheckResult:
         """The check as Jupyter shows it: the verdict, both gradients, the message."""
         mark = "✓" if self.equivalent else "✗"
         codes = f" [{', '.join(self.diagnosis)}]" if self.diagnosis else ""
-        lines = [f"**{mark} {self.verdict}**{codes}", ""]
+        lines = [f"**{mark} {self.shown_verdict}**{codes}", ""]
         if self.given_latex is not None:
-            lines += [f"yours: $${self.given_latex}$$", ""]
-        lines += [f"correct: $${self.expected_latex}$$", "", self.message]
+            lines += [f"{gettext('yours')}: $${self.given_latex}$$", ""]
+        lines += [f"{gettext('correct')}: $${self.expected_latex}$$", "", self.message]
         return "\n".join(lines)
 
     def as_json(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from derive.example import Trajectory, WorkedExample
-from derive.i18n import N_, gettext
+from derive.i18n import gettext
 from derive.numbers import example_text as example_text_of
 from derive.printing import relation_latex, relation_text, shape_text
 from derive.steps import Derivation
@@ -21,13 +21,6 @@ from derive.width import ljust, width, wrap
 
 if TYPE_CHECKING:
     from derive.check import CheckResult
-
-# A check's verdict as shown (the code itself, in English; it is also the JSON's value).
-VERDICTS = {
-    "equivalent": N_("equivalent"),
-    "equivalent-up-to-layout": N_("equivalent-up-to-layout"),
-    "not-equivalent": N_("not-equivalent"),
-}
 
 
 def steps_json(result: Derivation, checks: Sequence[StepCheck]) -> list[dict[str, Any]]:
@@ -204,7 +197,7 @@ def check_text(result: CheckResult) -> str:
     """A check for a terminal: the verdict, both gradients, the message, a counterexample."""
     mark = "✓" if result.equivalent else "✗"
     codes = f"  [{', '.join(result.diagnosis)}]" if result.diagnosis else ""
-    lines = [f"{mark} {gettext(VERDICTS[result.verdict])}{codes}"]
+    lines = [f"{mark} {result.shown_verdict}{codes}"]
     yours, correct = _labels(gettext("yours"), gettext("correct"))
     if result.given_text is not None:
         lines.append(f"  {yours}{result.given_text}")
