@@ -283,7 +283,7 @@ def _learning_rate(ctx: click.Context, param: click.Parameter, value: str) -> fl
 
 def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
     """The contour figure of a two-feature run, beside the cost curve `plot`."""
-    from derive import plots
+    from derive import figure_files, plots
 
     figure = plots.contour_figure(
         dataset.X,
@@ -293,7 +293,7 @@ def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
         names=dataset.features,
         title=gettext("Cost contours and the descent path: {name}").format(name=dataset.path.name),
     )
-    plots.save(figure, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
+    figure_files.save(figure, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
 
 
 @cli.command(
@@ -352,14 +352,14 @@ def run(
     as_json: bool,
     lang: str,
 ) -> None:
-    from derive import plots, report
+    from derive import figure_files, plots, report
     from derive.dataset import read_csv
     from derive.descent import NonUniqueWarning, fit, least_squares
     from derive.errors import DivergenceError
 
     with language(lang):
         if plot is not None:
-            plots.check_target(plot)
+            figure_files.check_target(plot)
         chosen = None if features is None else [name.strip() for name in features.split(",")]
         dataset = read_csv(data, target, chosen)
         contour = plot is not None and len(dataset.features) == 2

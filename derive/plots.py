@@ -1,18 +1,14 @@
-"""Figures of a numeric run, drawn with matplotlib and written byte for byte reproducibly.
+"""Figures of a numeric run, drawn with matplotlib; figure_files.py turns them into files.
 
 Last stage of the flow (model -> steps -> verify -> numeric -> render -> files): figures
 only draw numbers that come from the derivation's generated code, the costs and iterates
 of descent.py and the cost over a grid of contours.py; no formula is restated here. The
-Agg canvas is used directly (no pyplot state), metadata that would carry a date or a
-version is left out, SVG ids use a fixed salt, and a file is replaced atomically.
+Agg canvas is used directly (no pyplot state); the text is in the current language.
 """
 
 from __future__ import annotations
 
-import io
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,27 +19,19 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from numpy.typing import ArrayLike, NDArray
 
-from derive import contours, fonts
+from derive import contours
 from derive.conditioning import check_arrays
 from derive.descent import least_squares
 from derive.errors import InputError
+from derive.figure_files import STYLE, check_target, save
 from derive.i18n import N_, gettext
 from derive.model import Scale
 from derive.numeric import Array
 
 Indices = NDArray[np.int64]
-
-# Per format, the metadata keys matplotlib would fill with a date or its version.
-_METADATA: dict[str, dict[str, None]] = {
-    "png": {"Software": None},
-    "svg": {"Date": None, "Creator": None},
-    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
-}
-_STYLE: dict[Any, Any] = {"svg.hashsalt": "derive", "svg.fonttype": "path", "path.simplify": False}
 
 # Curves that stay apart in black-and-white print: a line style and a marker each,
 # in dark colours that also differ on screen.
@@ -69,46 +57,6 @@ _PATH_POINTS = 400  # the descent path: every early iterate, then a spread of la
 _MARKED = 10  # the first iterates of the path get a marker each
 _GRID = 121  # contour grid points per axis
 _ROUNDING = 64 * np.finfo(np.float64).eps  # J − J* below this fraction of J* is rounding
-
-
-def check_target(path: Path | str) -> Path:
-    """A path a figure can be written to (.png, .svg or .pdf in an existing folder)."""
-    path = Path(path)
-    kind = path.suffix.lower().lstrip(".")
-    if kind not in _METADATA:
-        raise InputError(
-            gettext("{path}: a figure must end in .png, .svg or .pdf").format(path=path)
-        )
-    if not path.parent.is_dir():
-        raise InputError(
-            gettext("{path}: the folder {folder} does not exist").format(
-                path=path, folder=path.parent
-            )
-        )
-    return path
-
-
-def figure_bytes(figure: Figure, kind: str) -> bytes:
-    """The figure as an "svg", "pdf" or "png" file; the same figure gives the same bytes."""
-    if kind not in _METADATA:
-        raise InputError(
-            gettext("a figure is written as png, svg or pdf, not {kind}").format(kind=repr(kind))
-        )
-    texts = figure.findobj(Text)
-    family = fonts.families(text.get_text() for text in texts)
-    for text in texts:
-        text.set_fontfamily(family)
-    buffer = io.BytesIO()
-    with mpl.rc_context({**_STYLE, "font.family": family}):
-        figure.savefig(buffer, format=kind, metadata=_METADATA[kind])
-    return buffer.getvalue()
-
-
-def save(figure: Figure, path: Path | str) -> Path:
-    """Write the figure to `path` in the format its suffix names, replacing it atomically."""
-    target = check_target(path)
-    _write(target, figure_bytes(figure, target.suffix.lower().lstrip(".")))
-    return target
 
 
 def cost_curve(costs: ArrayLike, path: Path | str, *, title: str | None = None) -> Path:
@@ -450,7 +398,7 @@ def _plain(text: str) -> str:
 
 def _canvas(title: str, size: tuple[float, float]) -> tuple[Figure, Axes]:
     """A figure on the Agg canvas (no pyplot, no display), with one titled pair of axes."""
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context(STYLE):
         figure = Figure(figsize=size, dpi=100, layout="constrained")
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
@@ -480,32 +428,3 @@ def _early_then_spread(count: int, limit: int) -> Indices:
     head = limit // 2
     tail = np.round(np.geomspace(head, count - 1, limit - head)).astype(np.int64)
     return np.unique(np.concatenate([np.arange(head), tail]))
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write into a temporary file beside `path`, then rename it over `path`."""
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
-    except OSError as error:
-        raise InputError(
-            gettext("{path} cannot be written: {reason}").format(path=path, reason=error.strerror)
-        ) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, _file_mode(path))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The mode of the file being replaced, or what a new file gets under the umask."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

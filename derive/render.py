@@ -30,6 +30,7 @@ from derive.errors import DeriveError, InputError
 from derive.example import WorkedExample, least_squares_cost, work
 from derive.example_view import Figure, example_view
 from derive.explanations import CAPTIONS
+from derive.figure_files import figure_bytes
 from derive.fonts import figure_language
 from derive.handout import Handout, build_handout, check_title, formula, step_views
 from derive.i18n import current, gettext, language, ngettext
@@ -290,8 +291,8 @@ def figures(worked: WorkedExample, scale: str = "1/m") -> tuple[Figure, ...]:
         Figure(
             name,
             captions[name],
-            _inline_svg(name, plots.figure_bytes(figure, "svg")),
-            plots.figure_bytes(figure, "pdf"),
+            _inline_svg(name, figure_bytes(figure, "svg")),
+            figure_bytes(figure, "pdf"),
         )
         for name, figure in drawn.items()
     )

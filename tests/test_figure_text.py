@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from derive import fonts, plots
+from derive import figure_files, fonts, plots
 from derive.cli import cli
 from derive.example import WorkedExample, work
 from derive.example_view import Figure
@@ -96,7 +96,7 @@ def test_a_feature_named_in_chinese_is_drawn_in_an_english_figure(
     figure = plots.contour_figure(X, y, [0.0, 0.75], betas, names=["面积", "房龄"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        shown = pdf_text(plots.figure_bytes(figure, "pdf"), tmp_path)
+        shown = pdf_text(figure_files.figure_bytes(figure, "pdf"), tmp_path)
     assert "β1 (weight of 面积)" in shown
     assert "β2 (weight of 房龄)" in shown
 

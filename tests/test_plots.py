@@ -12,7 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from derive import plots
+from derive import figure_files, plots
 from derive.errors import InputError
 
 COSTS = 5 * np.exp(-np.arange(300) / 30) + 0.5
@@ -62,7 +62,7 @@ def test_a_failed_write_keeps_the_old_file_whole(
 )
 def test_unusable_targets_are_input_errors(tmp_path: Path, name: str, needle: str) -> None:
     with pytest.raises(InputError, match=needle):
-        plots.check_target(tmp_path / name)
+        figure_files.check_target(tmp_path / name)
 
 
 def test_zero_costs_are_left_out_of_the_log_scale(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def data(line: Line2D) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.mark.parametrize("name", FIGURES)
 def test_each_figure_is_an_svg_with_drawn_paths(name: str) -> None:
-    root = ElementTree.fromstring(plots.figure_bytes(FIGURES[name](), "svg"))
+    root = ElementTree.fromstring(figure_files.figure_bytes(FIGURES[name](), "svg"))
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     drawn = [p.get("d", "") for p in root.iter("{http://www.w3.org/2000/svg}path")]
     assert sum(1 for d in drawn if len(d) > 20) > 20  # curves, axes and text as outlines
@@ -131,7 +131,7 @@ def test_each_figure_is_an_svg_with_drawn_paths(name: str) -> None:
 
 @pytest.mark.parametrize("name", FIGURES)
 def test_each_figure_is_a_one_page_pdf(name: str) -> None:
-    pdf = plots.figure_bytes(FIGURES[name](), "pdf")
+    pdf = figure_files.figure_bytes(FIGURES[name](), "pdf")
     assert pdf.startswith(b"%PDF-")
     assert pdf.rstrip().endswith(b"%%EOF")
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") == 1
@@ -142,12 +142,13 @@ def test_each_figure_is_a_one_page_pdf(name: str) -> None:
 @pytest.mark.parametrize("kind", ["svg", "pdf", "png"])
 @pytest.mark.parametrize("name", FIGURES)
 def test_each_figure_gives_the_same_bytes_twice(name: str, kind: str) -> None:
-    assert plots.figure_bytes(FIGURES[name](), kind) == plots.figure_bytes(FIGURES[name](), kind)
+    first, second = FIGURES[name](), FIGURES[name]()
+    assert figure_files.figure_bytes(first, kind) == figure_files.figure_bytes(second, kind)
 
 
 def test_an_unknown_format_is_an_input_error() -> None:
     with pytest.raises(InputError, match="png, svg or pdf, not 'jpg'"):
-        plots.figure_bytes(cost_figure(), "jpg")
+        figure_files.figure_bytes(cost_figure(), "jpg")
 
 
 def test_every_figure_has_a_title_and_labelled_axes() -> None:
@@ -289,8 +290,8 @@ def test_an_unusable_path_is_an_input_error(alphas: list[float], betas: Any, nee
 
 def test_save_writes_the_bytes_of_the_format_its_suffix_names(tmp_path: Path) -> None:
     figure = cost_figure()
-    path = plots.save(figure, tmp_path / "cost.PDF")
-    assert path.read_bytes() == plots.figure_bytes(figure, "pdf")
+    path = figure_files.save(figure, tmp_path / "cost.PDF")
+    assert path.read_bytes() == figure_files.figure_bytes(figure, "pdf")
 
 
 @pytest.mark.parametrize(
