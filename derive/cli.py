@@ -7,11 +7,10 @@ Last stage of the flow. Exit codes: 0 success; 1 a clean "no" (a check failed);
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,45 +19,25 @@ import click
 
 from derive import defaults
 from derive.cli_language import TranslatedHelp, requested_language, use_catalog
+from derive.cli_params import (
+    ExpressionCommand,
+    decimal_rate,
+    json_option,
+    lang_option,
+    learning_rate,
+    out_option,
+    scale_option,
+)
 from derive.errors import DeriveError, ExpressionError, InputError
-from derive.i18n import LANGUAGES, N_, gettext, language
+from derive.i18n import N_, gettext, language
 
 if TYPE_CHECKING:
     from derive.dataset import Dataset
     from derive.descent import Iterates
 
-SCALES = ("1/m", "1/(2m)")
 # SymPy sizes its expression caches when it is first imported; the checks revisit the
 # same subexpressions often enough that a larger cache halves their time.
 SYMPY_CACHE_SIZE = "20000"
-
-
-def out_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """The --out folder of a command that writes files (default output/)."""
-    return click.option(
-        "--out",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("output"),
-        show_default=True,
-        help=help_text,
-    )
-
-
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default="en",
-    show_default=True,
-    help=N_("Language of the prose."),
-)
-
-scale_option = click.option(
-    "--scale",
-    type=click.Choice(SCALES),
-    default="1/m",
-    show_default=True,
-    help=N_("Factor in front of the sum of squared errors in the cost."),
-)
 
 
 class _InputFailure(click.ClickException):
@@ -191,27 +170,6 @@ def slides(out: Path, title: str | None, scale: str, lang: str) -> None:
             sys.exit(1)
 
 
-def _decimal_rate(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
-    """A learning rate written as a positive decimal, kept exact (0.1 stays 1/10)."""
-    if value is None:
-        return None
-    from fractions import Fraction
-
-    try:
-        rate = Fraction(value.strip())
-    except (ValueError, ZeroDivisionError):
-        raise click.BadParameter(
-            gettext("{value} is not a decimal number such as 0.1").format(value=repr(value))
-        ) from None
-    if not 0 < rate <= 1000 or rate.denominator > 10**12:
-        raise click.BadParameter(
-            gettext("{value} is not a positive decimal number such as 0.1").format(
-                value=repr(value)
-            )
-        )
-    return rate
-
-
 @cli.command(
     help=N_(
         "The worked example: one iteration by hand, exactly, then the iterations that "
@@ -227,7 +185,7 @@ def _decimal_rate(ctx: click.Context, param: click.Parameter, value: str | None)
     help=N_("The most iterations after the first."),
 )
 @click.option(
-    "--lr", metavar="ETA", callback=_decimal_rate, help=N_("Learning rate η [default: 0.1].")
+    "--lr", metavar="ETA", callback=decimal_rate, help=N_("Learning rate η [default: 0.1].")
 )
 @click.option(
     "--example",
@@ -236,7 +194,7 @@ def _decimal_rate(ctx: click.Context, param: click.Parameter, value: str | None)
     help=N_("A CSV file with a header: features, then the target (see --target)."),
 )
 @click.option("--target", help=N_("The target column of --example [default: the last one]."))
-@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of text."))
+@json_option
 @scale_option
 @lang_option
 def example(
@@ -264,21 +222,6 @@ def example(
             click.echo(example_text(worked))
     if not worked.run.converged:
         sys.exit(1)
-
-
-def _learning_rate(ctx: click.Context, param: click.Parameter, value: str) -> float | str:
-    """`auto` or a positive number."""
-    if value == "auto":
-        return value
-    try:
-        rate = float(value)
-    except ValueError:
-        rate = math.nan
-    if not (math.isfinite(rate) and rate > 0):
-        raise click.BadParameter(
-            gettext("{value} is neither 'auto' nor a positive number").format(value=repr(value))
-        )
-    return rate
 
 
 def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
@@ -311,7 +254,7 @@ def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
     metavar="auto|ETA",
     default="auto",
     show_default=True,
-    callback=_learning_rate,
+    callback=learning_rate,
     help=N_("Step size η."),
 )
 @click.option(
@@ -338,7 +281,7 @@ def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
         "with the descent path, to FILE's name + '-contour' (curve.svg: curve-contour.svg)."
     ),
 )
-@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of text."))
+@json_option
 @lang_option
 def run(
     data: Path,
@@ -400,40 +343,8 @@ def run(
         sys.exit(1)
 
 
-class _ExpressionCommand(TranslatedHelp):
-    """A command whose argument is an expression that may start with a minus (-2/m uᵀX).
-
-    Click would read such an argument as short options (and `-\\frac...` as -h). Every
-    argument that is not one of the command's own options, or the value of one, is
-    moved after `--`, where Click takes it as it is.
-    """
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        takes_value: set[str] = set()
-        flags: set[str] = set()
-        for param in self.get_params(ctx):
-            if isinstance(param, click.Option):
-                names = (*param.opts, *param.secondary_opts)
-                (flags if param.is_flag else takes_value).update(names)
-        options: list[str] = []
-        rest: list[str] = []
-        pending = iter(args)
-        for arg in pending:
-            if arg == "--":
-                rest.extend(pending)
-            elif arg in takes_value:
-                options.extend(
-                    [arg, *(value for value in [next(pending, None)] if value is not None)]
-                )
-            elif arg in flags or arg.split("=", 1)[0] in takes_value or arg.startswith("--"):
-                options.append(arg)
-            else:
-                rest.append(arg)
-        return super().parse_args(ctx, [*options, "--", *rest] if rest else options)
-
-
 @cli.command(
-    cls=_ExpressionCommand,
+    cls=ExpressionCommand,
     help=N_(
         'Check a gradient derived by hand, such as "-2/m u^T X" (--wrt beta).\n\n'
         "Exit code 0 when it is right (also when right up to layout), 1 when it is not, "
@@ -448,7 +359,7 @@ class _ExpressionCommand(TranslatedHelp):
     help=N_("The parameter: alpha, beta (the 1×n row) or beta_j (its j-th entry)."),
 )
 @scale_option
-@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of text."))
+@json_option
 @lang_option
 def check(expression: str, wrt: str, scale: str, as_json: bool, lang: str) -> None:
     from derive.parse import parse
