@@ -20,20 +20,16 @@ from functools import partial
 from pathlib import Path
 
 import jinja2
-import numpy as np
 from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
-from derive import plots
 from derive.check import worked_example
 from derive.errors import DeriveError, InputError
-from derive.example import WorkedExample, least_squares_cost, work
-from derive.example_view import Figure, example_view
-from derive.explanations import CAPTIONS
-from derive.figure_files import figure_bytes
-from derive.fonts import figure_language
+from derive.example import work
+from derive.example_figures import start_figures
+from derive.example_view import example_view
 from derive.handout import Handout, build_handout, check_title, formula, step_views
-from derive.i18n import current, gettext, language, ngettext
+from derive.i18n import gettext, language, ngettext
 from derive.notebook import build_notebook
 from derive.steps import Derivation, derivation
 from derive.texescape import tex_code, tex_escape, tex_math
@@ -260,50 +256,11 @@ def _checked_handout(title: str | None, scale: str, lang: str) -> Handout:
         result = derivation(scale)
         with start_checks(result) as checks:
             worked = work(result)  # while the checks run in their own processes
-            example = example_view(result, worked, figures(worked, scale))
-            mistake = worked_example() if scale == "1/m" else None
+            with start_figures(worked, scale) as drawing:  # and so do the figures
+                mistake = worked_example() if scale == "1/m" else None
+                example = example_view(result, worked, drawing.result())
             document = build_handout(result, checks.result(), title)
         return replace(document, example=example, check=mistake)
-
-
-def figures(worked: WorkedExample, scale: str = "1/m") -> tuple[Figure, ...]:
-    """The worked example's figures, as SVG for HTML and PDF for LaTeX; their captions are
-    in the current language, and so is their text when a font for it is installed."""
-    run, example = worked.run, worked.example
-    X = np.array(example.X, dtype=np.float64)
-    y = np.array(example.y, dtype=np.float64)
-    minimum = least_squares_cost(X, y, scale)
-    with language(figure_language(current())):
-        drawn = {
-            "cost": plots.cost_figure(run.costs, minimum=minimum),
-            "contours": plots.contour_figure(
-                X, y, run.alphas, run.betas, scale=scale, names=example.features
-            ),
-            "rates": plots.learning_rate_figure(
-                [(curve.lr, curve.costs) for curve in worked.curves],
-                bound=worked.bound,
-                minimum=minimum,
-            ),
-        }
-    captions = {name: gettext(CAPTIONS[name]) for name in drawn}
-    captions["cost"] = captions["cost"].format(lr=f"{run.lr:g}")
-    return tuple(
-        Figure(
-            name,
-            captions[name],
-            _inline_svg(name, figure_bytes(figure, "svg")),
-            figure_bytes(figure, "pdf"),
-        )
-        for name, figure in drawn.items()
-    )
-
-
-def _inline_svg(name: str, svg: bytes) -> str:
-    """An SVG file as an element of an HTML page: no XML prolog, ids unique in the page."""
-    text = svg.decode("utf-8")
-    text = text[text.index("<svg") :]
-    text = re.sub(r'\bid="', f'id="{name}-', text)
-    return re.sub(r'(href="#|url\(#)', rf"\g<1>{name}-", text)
 
 
 def replace_files(out: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:

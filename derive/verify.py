@@ -12,14 +12,12 @@ A relation that fails a route fails the step on that route; nothing is hidden.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.pool
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
+from derive.forked import Pending, forked_map
 from derive.matcalc import Shape
 from derive.model import Model
 from derive.numeric_route import NumericRoute
@@ -94,12 +92,8 @@ def start_checks(
     The workers are forked on entry, before the caller does anything else, and stopped on
     exit whether or not the result was collected.
     """
-    count = _worker_count(workers, len(routes))
-    if count <= 1:
-        yield PendingChecks(derivation, routes, None)
-        return
-    with _forked_pool(derivation, count) as pool:
-        yield PendingChecks(derivation, routes, pool.map_async(_worker_route, routes, chunksize=1))
+    with forked_map(_route_results, derivation, routes, workers) as running:
+        yield PendingChecks(derivation, running)
 
 
 @dataclass(frozen=True)
@@ -107,14 +101,10 @@ class PendingChecks:
     """Checks under way; `result()` waits for them (or runs them here without workers)."""
 
     derivation: Derivation
-    routes: tuple[str, ...]
-    running: multiprocessing.pool.MapResult[tuple[RouteResult, ...]] | None
+    running: Pending[tuple[RouteResult, ...]]
 
     def result(self) -> tuple[StepCheck, ...]:
-        if self.running is not None:
-            by_route = self.running.get()
-        else:
-            by_route = [_route_results(self.derivation, name) for name in self.routes]
+        by_route = self.running.get()
         return tuple(
             StepCheck(step.number, step.key, tuple(results[index] for results in by_route))
             for index, step in enumerate(self.derivation)
@@ -124,27 +114,6 @@ class PendingChecks:
 def _route_results(derivation: Derivation, name: str) -> tuple[RouteResult, ...]:
     route = _route(derivation.model, name)
     return tuple(_run(route, step) for step in derivation)
-
-
-def _worker_count(requested: int | None, tasks: int) -> int:
-    if requested is not None:
-        return max(1, min(requested, tasks))
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(os.cpu_count() or 1, tasks))
-
-
-_SHARED: dict[str, Derivation] = {}
-
-
-def _forked_pool(derivation: Derivation, workers: int) -> multiprocessing.pool.Pool:
-    """A pool of forked workers that inherit the derivation instead of unpickling it."""
-    _SHARED["derivation"] = derivation
-    return multiprocessing.get_context("fork").Pool(workers)
-
-
-def _worker_route(name: str) -> tuple[RouteResult, ...]:
-    return _route_results(_SHARED["derivation"], name)
 
 
 def _route(model: Model, name: str) -> Route:

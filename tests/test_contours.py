@@ -38,6 +38,20 @@ def test_the_grid_holds_the_profile_cost_row_by_row_of_beta_2() -> None:
     assert grid.values[5, 2] == pytest.approx(expected, rel=1e-11)
 
 
+@pytest.mark.parametrize(
+    ("low", "high"), [((-1.0, 0.0), (1.0, 3.0)), ((0.6, -0.5), (0.8, -0.3)), ((-40, 10), (60, 90))]
+)
+def test_every_place_of_the_grid_is_the_profile_cost(
+    low: tuple[float, float], high: tuple[float, float]
+) -> None:
+    region = contours.Region(np.array(low), np.array(high), same_scale=False)
+    grid = contours.ProfileCost(X, Y, Scale.HALF_MEAN).grid(region, 9)
+    expected = np.array(
+        [[profile(np.array([u, v]), Scale.HALF_MEAN) for u in grid.b1] for v in grid.b2]
+    )
+    assert grid.values == pytest.approx(expected, rel=1e-9, abs=1e-12 * expected.max())
+
+
 def test_a_region_holds_its_points_with_a_margin_and_fills_a_landscape_figure() -> None:
     points = np.array([[0.0, 0.0], [2.0, 1.0], [1.0, 1.5]])
     region = contours.region(points, np.array([1.0, 9.0]))

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from derive import figure_files, fonts, plots
 from derive.cli import cli
 from derive.example import WorkedExample, work
+from derive.example_figures import figures
 from derive.example_view import Figure
 from derive.i18n import language
-from derive.render import figures
 from derive.steps import Derivation
 
 Need = Callable[..., None]

@@ -1,0 +1,116 @@
+"""The worked example's three figures for the handouts and slides, drawn side by side.
+
+Between example.py (the run) and example_view.py (what the handouts show): plots.py
+draws each figure and figure_files.py encodes it as SVG (for HTML) and PDF (for LaTeX),
+in forked workers while the main process goes on. The captions are in the current
+language, and so is the figures' text when a font for it is installed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.figure import Figure as Drawing
+
+from derive import plots
+from derive.example import WorkedExample, least_squares_cost
+from derive.example_view import Figure
+from derive.explanations import CAPTIONS
+from derive.figure_files import encode
+from derive.fonts import figure_language
+from derive.forked import Pending, forked_map
+from derive.i18n import current, gettext, language
+
+NAMES = ("cost", "contours", "rates")
+
+
+@contextmanager
+def start_figures(
+    worked: WorkedExample, scale: str = "1/m", workers: int | None = None
+) -> Iterator[PendingFigures]:
+    """Start drawing the figures in forked workers; stop them on exit."""
+    lang = figure_language(current())  # here, where its warning can be seen
+    with forked_map(_draw, (worked, scale, lang), NAMES, workers) as running:
+        yield PendingFigures(_captions(worked), running)
+
+
+@dataclass(frozen=True)
+class PendingFigures:
+    """Figures under way; `result()` waits for them."""
+
+    captions: dict[str, str]
+    running: Pending[tuple[bytes, bytes]]
+
+    def result(self) -> tuple[Figure, ...]:
+        return tuple(
+            Figure(name, self.captions[name], _inline_svg(name, svg), pdf)
+            for name, (svg, pdf) in zip(NAMES, self.running.get(), strict=True)
+        )
+
+
+def figures(
+    worked: WorkedExample, scale: str = "1/m", workers: int | None = None
+) -> tuple[Figure, ...]:
+    """The worked example's figures, as SVG for HTML and PDF for LaTeX."""
+    with start_figures(worked, scale, workers) as pending:
+        return pending.result()
+
+
+def _captions(worked: WorkedExample) -> dict[str, str]:
+    captions = {name: gettext(CAPTIONS[name]) for name in NAMES}
+    captions["cost"] = captions["cost"].format(lr=f"{worked.run.lr:g}")
+    return captions
+
+
+def _draw(shared: tuple[WorkedExample, str, str], name: str) -> tuple[bytes, bytes]:
+    """One figure as an SVG and a PDF file (in a worker)."""
+    worked, scale, lang = shared
+    with language(lang):
+        drawing = _DRAWINGS[name](worked, scale)
+    svg, pdf = encode(drawing, ("svg", "pdf"))
+    return svg, pdf
+
+
+def _data(worked: WorkedExample, scale: str) -> tuple[np.ndarray, np.ndarray, float]:
+    X = np.array(worked.example.X, dtype=np.float64)
+    y = np.array(worked.example.y, dtype=np.float64)
+    return X, y, least_squares_cost(X, y, scale)
+
+
+def _cost(worked: WorkedExample, scale: str) -> Drawing:
+    return plots.cost_figure(worked.run.costs, minimum=_data(worked, scale)[2])
+
+
+def _contours(worked: WorkedExample, scale: str) -> Drawing:
+    X, y, _ = _data(worked, scale)
+    run = worked.run
+    return plots.contour_figure(
+        X, y, run.alphas, run.betas, scale=scale, names=worked.example.features
+    )
+
+
+def _rates(worked: WorkedExample, scale: str) -> Drawing:
+    return plots.learning_rate_figure(
+        [(curve.lr, curve.costs) for curve in worked.curves],
+        bound=worked.bound,
+        minimum=_data(worked, scale)[2],
+    )
+
+
+_DRAWINGS: dict[str, Callable[[WorkedExample, str], Drawing]] = {
+    "cost": _cost,
+    "contours": _contours,
+    "rates": _rates,
+}
+
+
+def _inline_svg(name: str, svg: bytes) -> str:
+    """An SVG file as an element of an HTML page: no XML prolog, ids unique in the page."""
+    text = svg.decode("utf-8")
+    text = text[text.index("<svg") :]
+    text = re.sub(r'\bid="', f'id="{name}-', text)
+    return re.sub(r'(href="#|url\(#)', rf"\g<1>{name}-", text)
