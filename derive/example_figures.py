@@ -8,22 +8,24 @@ language, and so is the figures' text when a font for it is installed.
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure as Drawing
 
-from derive import plots
 from derive.example import WorkedExample, least_squares_cost
 from derive.example_view import Figure
 from derive.explanations import CAPTIONS
-from derive.figure_files import encode
 from derive.fonts import figure_language
 from derive.forked import Pending, forked_map
 from derive.i18n import current, gettext, language
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as Drawing
 
 NAMES = ("cost", "contours", "rates")
 
@@ -32,7 +34,13 @@ NAMES = ("cost", "contours", "rates")
 def start_figures(
     worked: WorkedExample, scale: str = "1/m", workers: int | None = None
 ) -> Iterator[PendingFigures]:
-    """Start drawing the figures in forked workers; stop them on exit."""
+    """Start drawing the figures in forked workers; stop them on exit.
+
+    matplotlib is imported here, not with this module, so that a handout imports it
+    after the checks have started in their workers, and the figures' workers inherit it.
+    """
+    importlib.import_module("derive.plots")
+
     lang = figure_language(current())  # here, where its warning can be seen
     with forked_map(_draw, (worked, scale, lang), NAMES, workers) as running:
         yield PendingFigures(_captions(worked), running)
@@ -68,44 +76,29 @@ def _captions(worked: WorkedExample) -> dict[str, str]:
 
 def _draw(shared: tuple[WorkedExample, str, str], name: str) -> tuple[bytes, bytes]:
     """One figure as an SVG and a PDF file (in a worker)."""
+    from derive.figure_files import encode
+
     worked, scale, lang = shared
     with language(lang):
-        drawing = _DRAWINGS[name](worked, scale)
+        drawing = _drawing(name, worked, scale)
     svg, pdf = encode(drawing, ("svg", "pdf"))
     return svg, pdf
 
 
-def _data(worked: WorkedExample, scale: str) -> tuple[np.ndarray, np.ndarray, float]:
+def _drawing(name: str, worked: WorkedExample, scale: str) -> Drawing:
+    from derive import plots
+
+    run = worked.run
     X = np.array(worked.example.X, dtype=np.float64)
     y = np.array(worked.example.y, dtype=np.float64)
-    return X, y, least_squares_cost(X, y, scale)
-
-
-def _cost(worked: WorkedExample, scale: str) -> Drawing:
-    return plots.cost_figure(worked.run.costs, minimum=_data(worked, scale)[2])
-
-
-def _contours(worked: WorkedExample, scale: str) -> Drawing:
-    X, y, _ = _data(worked, scale)
-    run = worked.run
-    return plots.contour_figure(
-        X, y, run.alphas, run.betas, scale=scale, names=worked.example.features
-    )
-
-
-def _rates(worked: WorkedExample, scale: str) -> Drawing:
-    return plots.learning_rate_figure(
-        [(curve.lr, curve.costs) for curve in worked.curves],
-        bound=worked.bound,
-        minimum=_data(worked, scale)[2],
-    )
-
-
-_DRAWINGS: dict[str, Callable[[WorkedExample, str], Drawing]] = {
-    "cost": _cost,
-    "contours": _contours,
-    "rates": _rates,
-}
+    if name == "contours":
+        features = worked.example.features
+        return plots.contour_figure(X, y, run.alphas, run.betas, scale=scale, names=features)
+    minimum = least_squares_cost(X, y, scale)
+    if name == "cost":
+        return plots.cost_figure(run.costs, minimum=minimum)
+    curves = [(curve.lr, curve.costs) for curve in worked.curves]
+    return plots.learning_rate_figure(curves, bound=worked.bound, minimum=minimum)
 
 
 def _inline_svg(name: str, svg: bytes) -> str:
