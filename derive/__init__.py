@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from derive.check import CheckResult, check_gradient
     from derive.dataset import Dataset, read_csv
     from derive.descent import FitResult, NonUniqueWarning, fit, least_squares
+    from derive.i18n import set_language
     from derive.model import Model, Scale
     from derive.printing import latex, text
     from derive.render import write_handouts
@@ -43,6 +44,7 @@ _EXPORTS = {
     "check_derivation": "derive.verify",
     "check_step": "derive.verify",
     "write_handouts": "derive.render",
+    "set_language": "derive.i18n",
 }
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "latex",
     "least_squares",
     "read_csv",
+    "set_language",
     "text",
     "write_handouts",
 ]

@@ -20,7 +20,7 @@ from derive.build import build
 from derive.diagnose import Comparison, Counterexample, Finding
 from derive.errors import InputError
 from derive.explain import explain, factor_text
-from derive.i18n import N_, gettext
+from derive.i18n import N_, gettext, join_list
 from derive.model import Model, Scale, build_model
 from derive.parse import Parsed, parse
 from derive.printing import latex, text
@@ -31,6 +31,14 @@ from derive.value import ONE, ShapeClash, Value, a_shape
 WRT = ("alpha", "beta", "beta_j")
 TIME_LIMIT = 10.0  # seconds for comparing one expression (in the child process)
 CODES = ("sign", "factor", "layout", "shape", "missing-bias", "other")
+DIAGNOSES = {  # the codes as shown (in English, the codes themselves)
+    "sign": N_("sign"),
+    "factor": N_("factor"),
+    "layout": N_("layout"),
+    "shape": N_("shape"),
+    "missing-bias": N_("missing-bias"),
+    "other": N_("other"),
+}
 # The verdicts, as shown (in English, the code itself, which is also the JSON's value).
 VERDICTS = {
     "equivalent": N_("equivalent"),
@@ -85,6 +93,17 @@ class CheckResult:
         return gettext(VERDICTS[self.verdict])
 
     @property
+    def headline(self) -> str:
+        """The verdict and the mistakes' codes, in the current language: `not-equivalent
+        [factor]` in English (the codes of the JSON), 不正确（常数因子） in Chinese."""
+        if not self.diagnosis:
+            return self.shown_verdict
+        names = join_list(gettext(DIAGNOSES[code]) for code in self.diagnosis)
+        return gettext("{verdict} [{diagnosis}]").format(
+            verdict=self.shown_verdict, diagnosis=names
+        )
+
+    @property
     def command(self) -> str:
         """The command line that runs this check."""
         scale = "" if self.scale == Scale.MEAN.value else f" --scale {shlex.quote(self.scale)}"
@@ -93,8 +112,7 @@ class CheckResult:
     def _repr_markdown_(self) -> str:
         """The check as Jupyter shows it: the verdict, both gradients, the message."""
         mark = "✓" if self.equivalent else "✗"
-        codes = f" [{', '.join(self.diagnosis)}]" if self.diagnosis else ""
-        lines = [f"**{mark} {self.shown_verdict}**{codes}", ""]
+        lines = [f"**{mark} {self.headline}**", ""]
         if self.given_latex is not None:
             lines += [f"{gettext('yours')}: $${self.given_latex}$$", ""]
         lines += [f"{gettext('correct')}: $${self.expected_latex}$$", "", self.message]

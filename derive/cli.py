@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from derive import defaults
-from derive.cli_language import TranslatedHelp, requested_language, use_catalog
+from derive.cli_language import (
+    TranslatedHelp,
+    missing_message,
+    requested_language,
+    use_catalog,
+)
 from derive.cli_params import (
     ExpressionCommand,
     decimal_rate,
@@ -67,6 +72,8 @@ class _Group(TranslatedHelp, click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except click.MissingParameter as error:
+            raise click.UsageError(missing_message(error), error.ctx) from None
         except ExpressionError as error:  # the message, then the text with a caret
             raise _InputFailure("\n".join((str(error), *error.pointer()))) from None
         except InputError as error:
@@ -336,7 +343,11 @@ def run(
         if plot is not None and result.iterates is not None:
             _write_contours(dataset, result.iterates, plot)
         if as_json:
-            click.echo(json.dumps(report.run_json(dataset, result, reference), indent=2))
+            click.echo(
+                json.dumps(
+                    report.run_json(dataset, result, reference), ensure_ascii=False, indent=2
+                )
+            )
         else:
             click.echo(report.run_text(dataset, result, reference, standardize))
     if not result.converged:

@@ -25,7 +25,7 @@ import click.parser
 import click.termui
 import click.types
 
-from derive.i18n import LANGUAGES, N_, current, gettext, translations
+from derive.i18n import LANGUAGES, N_, current, gettext, join_list, translations
 
 CLICK_DOMAIN = "click"
 HELP_OPTION = N_("Show this message and exit.")
@@ -80,6 +80,21 @@ def use_catalog() -> None:
         for name, function in functions.items():
             if hasattr(module, name):
                 setattr(module, name, function)
+
+
+def missing_message(error: click.MissingParameter) -> str:
+    """A missing option or argument, with the choices it has, as one sentence in the
+    current language (click's own puts its choices on lines of their own)."""
+    param = error.param
+    name = param.get_error_hint(error.ctx) if param is not None and error.ctx else "?"
+    if not isinstance(param, click.Option):
+        return gettext("Missing argument {name}.").format(name=name)
+    if isinstance(param.type, click.Choice):
+        choices = join_list(str(choice) for choice in param.type.choices)
+        return gettext("Missing option {name}: choose from {choices}.").format(
+            name=name, choices=choices
+        )
+    return gettext("Missing option {name}.").format(name=name)
 
 
 class TranslatedHelp(click.Command):

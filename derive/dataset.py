@@ -9,6 +9,7 @@ names the file and, where there is one, the line and the column.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,14 +54,22 @@ def read_csv(path: Path | str, target: str, features: Sequence[str] | None = Non
 def _read_rows(path: Path) -> tuple[list[str], list[Row]]:
     """The header (names stripped) and the non-blank rows, each with its line number."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            lines = [(reader.line_num, cells) for cells in reader if cells]
+        data = path.read_bytes()
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        lines = [(reader.line_num, cells) for cells in reader if cells]
     except FileNotFoundError:
         raise InputError(gettext("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
         raise InputError(gettext("{path} is a folder, not a CSV file").format(path=path)) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(
+            gettext(
+                "{path}, line {line}: not UTF-8 text; save the file as CSV in UTF-8 "
+                "(in a spreadsheet: CSV UTF-8)"
+            ).format(path=path, line=line)
+        ) from None
+    except (OSError, csv.Error) as error:
         raise InputError(
             gettext("{path} cannot be read as CSV: {error}").format(path=path, error=error)
         ) from None

@@ -23,7 +23,8 @@ CJK = ("zh",)  # languages written without spaces between words or sentences
 DOMAIN = "derive"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
-_current: ContextVar[str] = ContextVar("derive_language", default="en")
+_current: ContextVar[str] = ContextVar("derive_language")
+_default = ["en"]  # the language outside any `language()` block: see set_language
 
 
 def check_language(lang: str) -> str:
@@ -47,8 +48,14 @@ def language(lang: str) -> Iterator[None]:
         _current.reset(token)
 
 
+def set_language(lang: str) -> None:
+    """Show prose in `lang` from now on, wherever no `language()` block says otherwise
+    (for a notebook, whose cells do not share a context)."""
+    _default[0] = check_language(lang)
+
+
 def current() -> str:
-    return _current.get()
+    return _current.get(_default[0])
 
 
 @cache
@@ -81,6 +88,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def join_sentences(sentences: Iterable[str]) -> str:
     """Sentences one after another: a space between them in English, none in Chinese."""
     return ("" if current() in CJK else " ").join(sentences)
+
+
+def join_list(items: Iterable[str]) -> str:
+    """Items of a list: "a, b" in English, "a、b" in Chinese."""
+    return ("、" if current() in CJK else ", ").join(items)
 
 
 def N_(message: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import derive
 from derive.handout import Handout, StepView
+from derive.i18n import gettext
 from derive.notation import Segment
 
 # The SymPy operation behind each calculus step, as a student would type it in a notebook.
@@ -28,7 +29,7 @@ RECOMPUTE = {
 
 SETUP = """import derive
 from derive.matcalc import matrix_derivative, orient
-
+{language}
 d = derive.derivation(scale={scale!r})
 M = d.model
 d"""
@@ -41,7 +42,7 @@ def build_notebook(handout: Handout) -> str:
             f"# {_markdown_text((Segment('text', handout.title),))}\n\n"
             f"{_markdown_text(handout.introduction)}"
         ),
-        _code(SETUP.format(scale=handout.scale)),
+        _code(SETUP.format(scale=handout.scale, language=_language_line(handout.lang))),
     ]
     for step in handout.steps:
         cells.append(_markdown(_step_text(step)))
@@ -61,8 +62,13 @@ def build_notebook(handout: Handout) -> str:
     return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def _language_line(lang: str) -> str:
+    return "" if lang == "en" else f"\nderive.set_language({lang!r})\n"
+
+
 def _step_text(step: StepView) -> str:
-    heading = f"## Step {step.number}. {_markdown_text(step.heading)}"
+    number = gettext("Step %(number)s.") % {"number": step.number}
+    heading = f"## {number} {_markdown_text(step.heading)}"
     return f"{heading}\n\n{_markdown_text(step.explanation)}"
 
 

@@ -86,6 +86,11 @@ def _decode(source: str | bytes) -> str:
         ) from None
 
 
+# Full-width forms of ASCII (U+FF01 to U+FF5E, typed with a Chinese input method) and the
+# ideographic space, read as ASCII: one character for one, so a caret still points right.
+_FULLWIDTH = {0xFF01 + offset: 0x21 + offset for offset in range(94)} | {0x3000: 0x20}
+
+
 def _screen(text: str) -> str:
     """Length, characters and nesting, checked before the parser sees the text."""
     if len(text) > MAX_LENGTH:
@@ -98,7 +103,7 @@ def _screen(text: str) -> str:
     for position, ch in enumerate(text):
         if 0xD800 <= ord(ch) <= 0xDFFF:  # undecodable bytes of argv (surrogateescape)
             raise ExpressionError(gettext("invalid UTF-8: a byte here is not text"), text, position)
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).translate(_FULLWIDTH)
     for position, ch in enumerate(text):
         if ch in WHITESPACE:
             continue

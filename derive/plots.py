@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, NullLocator
 from numpy.typing import ArrayLike, NDArray
 
 from derive import contours
@@ -56,6 +56,7 @@ _MOST_POINTS = 2000  # a curve with more points is drawn through an even sample 
 _PATH_POINTS = 400  # the descent path: every early iterate, then a spread of later ones
 _MARKED = 10  # the first iterates of the path get a marker each
 _GRID = 121  # contour grid points per axis
+_FEW_DECADES = 30  # a log axis spanning less than this ratio shows at most one power of 10
 _ROUNDING = 64 * np.finfo(np.float64).eps  # J − J* below this fraction of J* is rounding
 
 
@@ -83,7 +84,7 @@ def cost_figure(
     figure, axes = _canvas(title or gettext("Cost per iteration"), (6.4, 4.0))
     line, _, colour = _STROKES[0]
     axes.plot(steps, shown[steps], linestyle=line, color=colour, linewidth=1.5)
-    _log_scale(axes)
+    _log_scale(axes, shown[steps])
     axes.set_xlabel(gettext("iteration k"))
     axes.set_ylabel(_cost_label(minimum))
     return figure
@@ -92,9 +93,16 @@ def cost_figure(
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _log_scale(axes: Axes) -> None:
-    """A log scale labelled 10⁻², 10⁰, … as plain text (matplotlib's $10^{-2}$ is slow)."""
+def _log_scale(axes: Axes, values: Array) -> None:
+    """A log scale labelled 10⁻², 10⁰, … as plain text (matplotlib's $10^{-2}$ is slow);
+    when `values` span too few decades for two powers of ten, evenly spaced round values
+    are labelled instead."""
     axes.set_yscale("log")
+    if len(values) and values.min() > 0 and values.max() < _FEW_DECADES * values.min():
+        axes.yaxis.set_major_locator(MaxNLocator(5))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.6g}"))
+        axes.yaxis.set_minor_locator(NullLocator())
+        return
     axes.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
     axes.yaxis.set_minor_formatter(NullFormatter())
 
@@ -163,7 +171,7 @@ def learning_rate_figure(
     for index, (lr, values) in enumerate(series):
         style = _Style(*_STROKES[index % len(_STROKES)], _rate_label(lr, bound))
         _rate_curve(axes, values, (low, high), style, stagger=index / len(series))
-    _log_scale(axes)
+    _log_scale(axes, np.array([low, high]))
     axes.set_ylim(low, high)
     axes.set_xlabel(gettext("iteration k"))
     axes.set_ylabel(_cost_label(minimum))

@@ -140,9 +140,8 @@ def write_slides(
     out: Path | str = "output", title: str | None = None, scale: str = "1/m", lang: str = "en"
 ) -> tuple[Handout, Path]:
     """Derive, check, and write `out/slides.html`."""
+    folder = prepare_folder(out, title)
     document = _checked_handout(title, scale, lang)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     with language(lang):
         page = render_slides(document)
     (path,) = replace_files(folder, {"slides.html": page.encode("utf-8")})
@@ -244,14 +243,13 @@ def write_handouts(
                 formats=", ".join(unknown), choices=CHOICES
             )
         )
+    folder = prepare_folder(out, title)
     document = _checked_handout(title, scale, lang)
-    return document, write_handout(document, Path(out), wanted)
+    return document, write_handout(document, folder, wanted)
 
 
 def _checked_handout(title: str | None, scale: str, lang: str) -> Handout:
     """The handout of the checked derivation, in `lang`."""
-    if title is not None:
-        check_title(title)
     with language(lang):
         result = derivation(scale)
         with start_checks(result) as checks:
@@ -263,8 +261,28 @@ def _checked_handout(title: str | None, scale: str, lang: str) -> Handout:
         return replace(document, example=example, check=mistake)
 
 
+def prepare_folder(out: Path | str, title: str | None = None) -> Path:
+    """The output folder, made if missing, before any work, once the title is known to be
+    usable; an `InputError` when it cannot be made or written in."""
+    if title is not None:
+        check_title(title)
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(
+            gettext("{folder}: the folder cannot be made: {reason}").format(
+                folder=folder, reason=error.strerror or error
+            )
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(gettext("{folder}: no permission to write there").format(folder=folder))
+    return folder
+
+
 def replace_files(out: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:
-    """Write each file to a temporary name in `out`, then rename them all into place."""
+    """Write each file to a temporary name in `out`, then rename them all into place; an
+    `InputError` (and no file changed) when one cannot be written."""
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in contents.items():
@@ -272,6 +290,13 @@ def replace_files(out: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:
             staged.append((_stage((out / name).parent, Path(name).name, data), out / name))
         for temporary, final in staged:
             os.replace(temporary, final)
+    except OSError as error:
+        where = error.filename or out
+        raise InputError(
+            gettext("{path} cannot be written: {reason}").format(
+                path=where, reason=error.strerror or error
+            )
+        ) from None
     finally:
         for temporary, _final in staged:
             temporary.unlink(missing_ok=True)

@@ -17,7 +17,7 @@ from derive.numbers import example_text as example_text_of
 from derive.printing import relation_latex, relation_text, shape_text
 from derive.steps import Derivation
 from derive.verify import StepCheck
-from derive.width import ljust, width, wrap
+from derive.width import ljust, rjust, width, wrap
 
 if TYPE_CHECKING:
     from derive.check import CheckResult
@@ -169,7 +169,8 @@ def _beta_names(n: int) -> list[str]:
 
 
 def _table_row(*cells: str) -> str:
-    return "  " + "".join(f"{cell:>12}" for cell in cells)
+    """Cells right-aligned in columns of 12, a space apart (so that none can touch)."""
+    return " " + "".join(f" {rjust(cell, 12)}" for cell in cells)
 
 
 def _iterations_heading(worked: WorkedExample) -> str:
@@ -196,8 +197,7 @@ def _outcome(run: Trajectory) -> str:
 def check_text(result: CheckResult) -> str:
     """A check for a terminal: the verdict, both gradients, the message, a counterexample."""
     mark = "✓" if result.equivalent else "✗"
-    codes = f"  [{', '.join(result.diagnosis)}]" if result.diagnosis else ""
-    lines = [f"{mark} {result.shown_verdict}{codes}"]
+    lines = [f"{mark} {result.headline}"]
     yours, correct = _labels(gettext("yours"), gettext("correct"))
     if result.given_text is not None:
         lines.append(f"  {yours}{result.given_text}")

@@ -1,9 +1,10 @@
 """Plain text made safe for LaTeX, for the LaTeX templates (render.py).
 
 Every character of user or prose text is printed as itself: LaTeX's special characters
-are escaped, the mathematical letters and signs of derive's messages (α, ᵀ, 𝟏, Σ, ŷ, …)
-become LaTeX math, control characters are dropped, and for pdfLaTeX any other character
-outside Latin-1, which its fonts cannot show, becomes a question mark.
+are escaped, hyphens are kept from joining into dashes, the mathematical letters and
+signs of derive's messages (α, ᵀ, 𝟏, Σ, ŷ, …) become LaTeX math, control characters are
+dropped, and for pdfLaTeX any other character outside Latin-1, which its fonts cannot
+show, becomes a question mark.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ _MATH = {
 }
 _KNOWN = {**_SPECIALS, **{ch: rf"\ensuremath{{{tex}}}" for ch, tex in _MATH.items()}}
 _PATTERN = re.compile("|".join(re.escape(ch) for ch in sorted(_KNOWN, key=len, reverse=True)))
+_JOINED_HYPHENS = re.compile(r"-(?=-)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
 
@@ -69,6 +71,7 @@ def tex_escape(value: object, unicode_fonts: bool = False) -> TexMarkup:
         return value
     text = _CONTROL.sub("", str(value))
     text = _PATTERN.sub(lambda match: _KNOWN[match.group(0)], text)
+    text = _JOINED_HYPHENS.sub("-{}", text)  # --scale stays two hyphens, not a dash
     if not unicode_fonts:
         text = _BEYOND_LATIN1.sub("?", text)
     return TexMarkup(text)

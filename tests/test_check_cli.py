@@ -32,14 +32,14 @@ def test_a_right_gradient_exits_0(runner: CliRunner) -> None:
 def test_a_transposed_gradient_exits_0_with_a_note(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["check", "-2/m X^T u", "--wrt", "beta"])
     assert result.exit_code == 0
-    assert "equivalent-up-to-layout  [layout]" in result.output
+    assert "equivalent-up-to-layout [layout]" in result.output
     assert "Correct up to layout" in result.output
 
 
 def test_a_wrong_gradient_exits_1_with_diagnosis_and_counterexample(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["check", "2/m (y - X beta^T)^T X", "--wrt", "beta"])
     assert result.exit_code == 1
-    assert "✗ not-equivalent  [sign, missing-bias]" in result.output
+    assert "✗ not-equivalent [sign, missing-bias]" in result.output
     assert "Counterexample (m = 3, n = 2):" in result.output
     assert "yours:" in result.output
     assert "The bias is missing" in result.output

@@ -122,3 +122,31 @@ def test_english_stays_the_default_after_a_chinese_command() -> None:
     CliRunner().invoke(cli, ["steps", "--bogus", "--lang", "zh"])
     result = CliRunner().invoke(cli, ["steps", "--bogus"])
     assert result.stderr.splitlines()[-1] == "Error: No such option '--bogus'."
+
+
+def test_a_missing_option_is_one_sentence_with_its_choices() -> None:
+    english = CliRunner().invoke(cli, ["check", "u"])
+    assert english.exit_code == 2
+    assert english.stderr.splitlines()[-1] == (
+        "Error: Missing option '--wrt': choose from alpha, beta, beta_j."
+    )
+    chinese = CliRunner().invoke(cli, ["check", "u", "--lang", "zh"])
+    assert chinese.stderr.splitlines()[-1] == (
+        "错误：缺少选项 '--wrt'：可选值为 alpha、beta、beta_j。"
+    )
+    argument = CliRunner().invoke(cli, ["run", "--lang", "zh"])
+    assert argument.stderr.splitlines()[-1] == "错误：缺少参数 'DATA'。"
+
+
+@pytest.mark.parametrize("command", ["handout", "slides"])
+def test_an_output_folder_that_cannot_be_made_is_one_line_before_any_work(
+    command: str, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(cli, [command, "--out", str(blocker / "sub")])
+    assert result.exit_code == 2
+    assert (
+        result.stderr == f"Error: {blocker / 'sub'}: the folder cannot be made: Not a directory\n"
+    )
+    assert blocker.read_text() == "x"

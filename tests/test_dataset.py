@@ -35,6 +35,13 @@ def test_reads_only_the_chosen_features_so_other_columns_may_hold_text(tmp_path:
     assert np.array_equal(data.y, [2, 4.5, 6])
 
 
+def test_a_file_not_in_utf8_names_the_line_and_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("x,y\n1,2\n2,4\n3,6 # 价格\n".encode("gbk"))
+    with pytest.raises(InputError, match=r"gbk.csv, line 4: not UTF-8 text; save the file"):
+        read_csv(path, "y")
+
+
 def test_blank_lines_and_a_byte_order_mark_are_ignored(tmp_path: Path) -> None:
     path = write(tmp_path, "\ufeffx,y\n\n1,2\n2,3\n\n3,5\n")
     assert read_csv(path, "y").X.shape == (3, 1)
@@ -81,5 +88,5 @@ def test_a_folder_is_an_input_error(tmp_path: Path) -> None:
 def test_a_binary_file_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_bytes(b"x,y\n\xff\xfe\x00,1\n")
-    with pytest.raises(InputError, match="cannot be read as CSV"):
+    with pytest.raises(InputError, match=r"data.csv, line 2: not UTF-8 text"):
         read_csv(path, "y")

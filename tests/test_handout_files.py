@@ -82,6 +82,7 @@ def test_the_pdf_shows_every_step_title_and_the_key_formulas(
         assert fragment in squeezed, fragment
     for mark in ("Checked:", "✓symbolic", "✓explicit", "✓numeric"):
         assert squeezed.count(mark) == 19, mark
+    assert "check with --scale 1/(2m)" in " ".join(text.split())  # hyphens, not a dash
 
 
 def test_the_pdf_has_a_handful_of_a4_pages(need: Need, written: Path) -> None:

@@ -59,6 +59,25 @@ def test_the_notebook_runs_without_errors_in_a_kernel(notebook_path: Path) -> No
     assert "text/html" in results[0].data  # the derivation shows itself as HTML
 
 
+def test_the_chinese_notebook_is_chinese_when_it_runs(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["handout", "--out", str(tmp_path), "--format", "ipynb", "--lang", "zh"]
+    )
+    assert result.exit_code == 0, result.output
+    notebook = nbformat.read(tmp_path / "handout.ipynb", as_version=4)
+    headings = [c.source for c in notebook.cells if c.cell_type == "markdown"][1:]
+    assert headings[0].startswith("## 第 1 步 ")
+    client = NotebookClient(
+        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    )
+    client.execute()
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    shown = "".join(o.data.get("text/html", "") for o in outputs if "data" in o)
+    assert "第 17 步" in shown
+    assert "Step 17" not in shown
+
+
 def test_a_fit_and_a_check_show_themselves_in_jupyter() -> None:
     import numpy as np
 
@@ -70,5 +89,5 @@ def test_a_fit_and_a_check_show_themselves_in_jupyter() -> None:
     assert "| $\\alpha$ | 0.75 |" in shown
     checked = derive.check_gradient("1/m (yhat - y)^T X", "beta")
     shown = checked._repr_markdown_()
-    assert shown.startswith("**✗ not-equivalent** [factor]")
+    assert shown.startswith("**✗ not-equivalent [factor]**")
     assert "$$- \\frac{2}{m} \\mathbf{u}^{\\top} \\mathbf{X}$$" in shown

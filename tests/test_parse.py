@@ -46,6 +46,10 @@ def test_whitespace_of_any_kind_separates() -> None:
     assert parse("-2/m\tu^T\nX").text == "-2/m u^T X"
 
 
+def test_full_width_forms_from_a_chinese_input_method_read_as_ascii() -> None:
+    assert parse("\uff0d2/m\u3000u^T\uff08X\uff09").text == "-2/m u^T(X)"
+
+
 def test_bytes_are_read_as_utf8() -> None:
     assert parse("-2/m β".encode()).text == "-2/m β"
 

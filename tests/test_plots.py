@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from derive import figure_files, plots
 from derive.errors import InputError
 
-COSTS = 5 * np.exp(-np.arange(300) / 30) + 0.5
+COSTS = 5 * np.exp(-np.arange(300) / 30) + 0.01
 
 
 @pytest.mark.parametrize("kind", ["png", "svg", "pdf"])
@@ -307,3 +307,18 @@ def test_save_writes_the_bytes_of_the_format_its_suffix_names(tmp_path: Path) ->
 def test_unusable_figure_settings_are_input_errors(draw: Any, needle: str) -> None:
     with pytest.raises(InputError, match=needle):
         draw()
+
+
+@pytest.mark.parametrize("costs", [[400.0, 340.0, 200.0, 110.0], [8.6, 8.55, 8.52, 8.515]])
+def test_a_cost_within_a_decade_still_has_numbers_on_its_axis(costs: list[float]) -> None:
+    figure = plots.cost_figure(costs)
+    figure.canvas.draw()
+    low, high = figure.axes[0].get_ylim()
+    labelled = [
+        float(label.get_text())
+        for label, at in zip(
+            figure.axes[0].get_yticklabels(), figure.axes[0].get_yticks(), strict=True
+        )
+        if label.get_text() and low <= at <= high
+    ]
+    assert len(labelled) >= 2, labelled

@@ -44,6 +44,10 @@ def test_tex_escape_prints_every_special_character_as_itself() -> None:
     )
 
 
+def test_hyphens_stay_hyphens_and_do_not_join_into_dashes() -> None:
+    assert tex_escape("--scale 1/(2m), a-b, ---") == "-{}-scale 1/(2m), a-b, -{}-{}-"
+
+
 def test_escaped_text_is_not_escaped_twice() -> None:
     once = tex_escape("a_b")
     assert tex_escape(once) == once
@@ -124,7 +128,7 @@ def test_interrupted_write_keeps_the_old_file(
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(InputError, match="cannot be written: disk full"):
         replace_files(tmp_path, {"handout.html": b"new", "handout.tex": b"new"})
     assert (tmp_path / "handout.html").read_text() == "old"
     assert not (tmp_path / "handout.tex").exists()
