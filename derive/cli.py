@@ -82,6 +82,14 @@ class _Group(TranslatedHelp, click.Group):
             raise _Failure(str(error)) from None
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, wanted: bool) -> None:
+    if wanted and not ctx.resilient_parsing:
+        from importlib.metadata import version
+
+        click.echo(gettext("derive, version {version}").format(version=version("derive")))
+        ctx.exit()
+
+
 @click.group(
     cls=_Group,
     invoke_without_command=True,
@@ -91,7 +99,14 @@ class _Group(TranslatedHelp, click.Group):
     ),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.version_option(package_name="derive", prog_name="derive")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help=N_("Show the version and exit."),
+)
 @lang_option
 @click.pass_context
 def cli(ctx: click.Context, lang: str) -> None:

@@ -150,3 +150,8 @@ def test_an_output_folder_that_cannot_be_made_is_one_line_before_any_work(
         result.stderr == f"Error: {blocker / 'sub'}: the folder cannot be made: Not a directory\n"
     )
     assert blocker.read_text() == "x"
+
+
+def test_the_version_is_said_in_the_language() -> None:
+    assert CliRunner().invoke(cli, ["--version"]).output == "derive, version 0.1.0\n"
+    assert CliRunner().invoke(cli, ["--lang", "zh", "--version"]).output == "derive，版本 0.1.0\n"
