@@ -282,8 +282,8 @@ def _chain_rule_alpha(M: Model, c: Calculus) -> Step:
         Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", matrix_form),
     )
     note = N_(
-        "The source gives (m, 1): that is the column of the m per-example terms "
-        "before they are summed; their sum {dJ_dalpha} is 1×1."
+        "The source article gives the shape (m, 1): that is the column of the m per-example "
+        "terms before they are summed; their sum {dJ_dalpha} is 1×1."
     )
     return _step(
         M, 11, "chain-rule-alpha", N_("The chain rule for {alpha}"), relations, (M.m, 1), note
@@ -315,8 +315,8 @@ def _gradient_alpha(M: Model, c: Calculus) -> Step:
         Relation(sp.Derivative(M.J, M.alpha, evaluate=False), "=", c.grad_alpha_sum),
     )
     note = N_(
-        "The source gives (m, 1): that is the column of the m errors before they are "
-        "added up; the gradient itself is 1×1."
+        "The source article gives the shape (m, 1): that is the column of the m errors "
+        "before they are added up; the gradient itself is 1×1."
     )
     return _step(
         M,

@@ -14,6 +14,7 @@ from derive.cli import cli
 from derive.steps import Derivation
 
 KEYS = {"number", "key", "title", "latex", "shape", "checks"}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +123,13 @@ def test_input_errors_become_one_line_and_exit_2(
     result = runner.invoke(cli, ["steps"])
     assert result.exit_code == 2
     assert result.output.strip() == "Error: the cost scale 'x' is not one of 1/m, 1/(2m)"
+
+
+def test_the_readme_excerpt_of_steps_is_the_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```\n", readme.index("`derive steps` prints the derivation:")) + 4
+    excerpt = readme[start : readme.index("```", start)].splitlines()
+    shown = CliRunner().invoke(cli, ["steps"]).output.splitlines()
+    kept = [line for line in excerpt if line.strip() != "..."]
+    assert len(kept) > 15
+    assert [line for line in kept if line not in shown] == []
