@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure as Drawing
 
 NAMES = ("cost", "contours", "rates")
+GROUPS = (("contours",), ("cost", "rates"))  # one process each, about equally long
 
 
 @contextmanager
@@ -42,7 +43,7 @@ def start_figures(
     importlib.import_module("derive.plots")
 
     lang = figure_language(current())  # here, where its warning can be seen
-    with forked_map(_draw, (worked, scale, lang), NAMES, workers) as running:
+    with forked_map(_draw_group, (worked, scale, lang), GROUPS, workers) as running:
         yield PendingFigures(_captions(worked), running)
 
 
@@ -51,21 +52,14 @@ class PendingFigures:
     """Figures under way; `result()` waits for them."""
 
     captions: dict[str, str]
-    running: Pending[tuple[bytes, bytes]]
+    running: Pending[dict[str, tuple[bytes, bytes]]]
 
     def result(self) -> tuple[Figure, ...]:
+        files = {name: pair for group in self.running.get() for name, pair in group.items()}
         return tuple(
-            Figure(name, self.captions[name], _inline_svg(name, svg), pdf)
-            for name, (svg, pdf) in zip(NAMES, self.running.get(), strict=True)
+            Figure(name, self.captions[name], _inline_svg(name, files[name][0]), files[name][1])
+            for name in NAMES
         )
-
-
-def figures(
-    worked: WorkedExample, scale: str = "1/m", workers: int | None = None
-) -> tuple[Figure, ...]:
-    """The worked example's figures, as SVG for HTML and PDF for LaTeX."""
-    with start_figures(worked, scale, workers) as pending:
-        return pending.result()
 
 
 def _captions(worked: WorkedExample) -> dict[str, str]:
@@ -74,15 +68,20 @@ def _captions(worked: WorkedExample) -> dict[str, str]:
     return captions
 
 
-def _draw(shared: tuple[WorkedExample, str, str], name: str) -> tuple[bytes, bytes]:
-    """One figure as an SVG and a PDF file (in a worker)."""
+def _draw_group(
+    shared: tuple[WorkedExample, str, str], names: tuple[str, ...]
+) -> dict[str, tuple[bytes, bytes]]:
+    """Figures as an SVG and a PDF file each (in a worker)."""
     from derive.figure_files import encode
 
     worked, scale, lang = shared
-    with language(lang):
-        drawing = _drawing(name, worked, scale)
-    svg, pdf = encode(drawing, ("svg", "pdf"))
-    return svg, pdf
+    files = {}
+    for name in names:
+        with language(lang):
+            drawing = _drawing(name, worked, scale)
+        svg, pdf = encode(drawing, ("svg", "pdf"))
+        files[name] = (svg, pdf)
+    return files
 
 
 def _drawing(name: str, worked: WorkedExample, scale: str) -> Drawing:

@@ -92,8 +92,9 @@ def start_checks(
     The workers are forked on entry, before the caller does anything else, and stopped on
     exit whether or not the result was collected.
     """
-    with forked_map(_route_results, derivation, routes, workers) as running:
-        yield PendingChecks(derivation, running)
+    groups = _groups(routes)
+    with forked_map(_group_results, derivation, groups, workers) as running:
+        yield PendingChecks(derivation, routes, groups, running)
 
 
 @dataclass(frozen=True)
@@ -101,14 +102,35 @@ class PendingChecks:
     """Checks under way; `result()` waits for them (or runs them here without workers)."""
 
     derivation: Derivation
-    running: Pending[tuple[RouteResult, ...]]
+    routes: tuple[str, ...]
+    groups: tuple[tuple[str, ...], ...]
+    running: Pending[tuple[tuple[RouteResult, ...], ...]]
 
     def result(self) -> tuple[StepCheck, ...]:
-        by_route = self.running.get()
+        found = {
+            name: results
+            for group, group_results in zip(self.groups, self.running.get(), strict=True)
+            for name, results in zip(group, group_results, strict=True)
+        }
+        by_route = [found[name] for name in self.routes]
         return tuple(
             StepCheck(step.number, step.key, tuple(results[index] for results in by_route))
             for index, step in enumerate(self.derivation)
         )
+
+
+def _groups(routes: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The routes in groups, one process each: the symbolic route (about as long as the
+    other two together) alone, the others one after the other."""
+    alone = tuple(name for name in routes if name == "symbolic")
+    rest = tuple(name for name in routes if name != "symbolic")
+    return tuple(group for group in (alone, rest) if group)
+
+
+def _group_results(
+    derivation: Derivation, group: tuple[str, ...]
+) -> tuple[tuple[RouteResult, ...], ...]:
+    return tuple(_route_results(derivation, name) for name in group)
 
 
 def _route_results(derivation: Derivation, name: str) -> tuple[RouteResult, ...]:

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from derive import figure_files, fonts, plots
 from derive.cli import cli
 from derive.example import WorkedExample, work
-from derive.example_figures import figures
+from derive.example_figures import start_figures
 from derive.example_view import Figure
 from derive.i18n import language
 from derive.steps import Derivation
@@ -28,6 +28,11 @@ Need = Callable[..., None]
 @pytest.fixture(scope="module")
 def worked(mean: Derivation) -> WorkedExample:
     return work(mean)
+
+
+def figures(worked: WorkedExample) -> tuple[Figure, ...]:
+    with start_figures(worked) as drawing:
+        return drawing.result()
 
 
 def drawn(worked: WorkedExample, lang: str) -> tuple[Figure, ...]:
