@@ -30,8 +30,7 @@ from derive.value import ONE, ShapeClash, Value, a_shape
 
 WRT = ("alpha", "beta", "beta_j")
 TIME_LIMIT = 10.0  # seconds for comparing one expression (in the child process)
-CODES = ("sign", "factor", "layout", "shape", "missing-bias", "other")
-DIAGNOSES = {  # the codes as shown (in English, the codes themselves)
+DIAGNOSES = {  # the codes of the mistakes, in order, as shown (in English, the codes)
     "sign": N_("sign"),
     "factor": N_("factor"),
     "layout": N_("layout"),
@@ -39,6 +38,7 @@ DIAGNOSES = {  # the codes as shown (in English, the codes themselves)
     "missing-bias": N_("missing-bias"),
     "other": N_("other"),
 }
+CODES = tuple(DIAGNOSES)
 # The verdicts, as shown (in English, the code itself, which is also the JSON's value).
 VERDICTS = {
     "equivalent": N_("equivalent"),

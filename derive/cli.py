@@ -34,11 +34,11 @@ from derive.cli_params import (
     scale_option,
 )
 from derive.errors import DeriveError, ExpressionError, InputError
-from derive.i18n import N_, gettext, language
+from derive.i18n import N_, current, gettext, language
 
 if TYPE_CHECKING:
     from derive.dataset import Dataset
-    from derive.descent import Iterates
+    from derive.descent import FitResult
 
 # SymPy sizes its expression caches when it is first imported; the checks revisit the
 # same subexpressions often enough that a larger cache halves their time.
@@ -65,9 +65,8 @@ class _Group(TranslatedHelp, click.Group):
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
         use_catalog()
-        arguments = sys.argv[1:] if args is None else list(args)
-        with language(requested_language(arguments)):
-            return super().main(arguments, *rest, **options)
+        with language(requested_language(sys.argv[1:] if args is None else args)):
+            return super().main(args, *rest, **options)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -84,9 +83,13 @@ class _Group(TranslatedHelp, click.Group):
 
 def _show_version(ctx: click.Context, _param: click.Parameter, wanted: bool) -> None:
     if wanted and not ctx.resilient_parsing:
-        from importlib.metadata import version
+        from importlib.metadata import PackageNotFoundError, version
 
-        click.echo(gettext("derive, version {version}").format(version=version("derive")))
+        try:
+            number = version("derive")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            from derive import __version__ as number
+        click.echo(gettext("derive, version {version}").format(version=number))
         ctx.exit()
 
 
@@ -125,9 +128,11 @@ def _warnings_as_lines() -> Iterator[None]:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FontWarning)
-        yield
-    for line in warning_lines([str(warning.message) for warning in caught]):
-        click.echo(line, err=True)
+        try:
+            yield
+        finally:
+            for line in warning_lines([str(warning.message) for warning in caught]):
+                click.echo(line, err=True)
 
 
 @cli.command(help=N_("The 19 steps with their formulas, shapes and check results."))
@@ -246,19 +251,30 @@ def example(
         sys.exit(1)
 
 
-def _write_contours(dataset: Dataset, iterates: Iterates, plot: Path) -> None:
-    """The contour figure of a two-feature run, beside the cost curve `plot`."""
+def _write_plots(dataset: Dataset, result: FitResult, plot: Path) -> None:
+    """The cost curve at `plot` and, for two features, the contours with the descent path
+    beside it (curve.svg: curve-contour.svg), in the language of the figures."""
     from derive import figure_files, plots
+    from derive.fonts import figure_language
 
-    figure = plots.contour_figure(
-        dataset.X,
-        dataset.y,
-        iterates.alphas,
-        iterates.betas,
-        names=dataset.features,
-        title=gettext("Cost contours and the descent path: {name}").format(name=dataset.path.name),
-    )
-    figure_files.save(figure, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
+    with language(figure_language(current())):  # drawn in it; warnings said in ours
+        title = gettext("Cost per iteration: {name}").format(name=dataset.path.name)
+        curve = plots.cost_figure(result.costs, title=title)
+        contours = None
+        if result.iterates is not None:
+            contours = plots.contour_figure(
+                dataset.X,
+                dataset.y,
+                result.iterates.alphas,
+                result.iterates.betas,
+                names=dataset.features,
+                title=gettext("Cost contours and the descent path: {name}").format(
+                    name=dataset.path.name
+                ),
+            )
+    figure_files.save(curve, plot)
+    if contours is not None:
+        figure_files.save(contours, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
 
 
 @cli.command(
@@ -317,7 +333,7 @@ def run(
     as_json: bool,
     lang: str,
 ) -> None:
-    from derive import figure_files, plots, report
+    from derive import figure_files, report
     from derive.dataset import read_csv
     from derive.descent import NonUniqueWarning, fit, least_squares
     from derive.errors import DivergenceError
@@ -353,10 +369,8 @@ def run(
         coordinates = standardize or result.unique
         reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
         if plot is not None:
-            title = gettext("Cost per iteration: {name}").format(name=dataset.path.name)
-            plots.cost_curve(result.costs, plot, title=title)
-        if plot is not None and result.iterates is not None:
-            _write_contours(dataset, result.iterates, plot)
+            with _warnings_as_lines():
+                _write_plots(dataset, result, plot)
         if as_json:
             click.echo(
                 json.dumps(

@@ -8,6 +8,7 @@ names the file and, where there is one, the line and the column.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -54,8 +55,8 @@ def read_csv(path: Path | str, target: str, features: Sequence[str] | None = Non
 def _read_rows(path: Path) -> tuple[list[str], list[Row]]:
     """The header (names stripped) and the non-blank rows, each with its line number."""
     try:
-        data = path.read_bytes()
-        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+        reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
         lines = [(reader.line_num, cells) for cells in reader if cells]
     except FileNotFoundError:
         raise InputError(gettext("{path}: no such file").format(path=path)) from None

@@ -1,17 +1,17 @@
 """Figures as files: the bytes of a matplotlib figure, the same on every run, written
 atomically.
 
-Used by plots.py (which draws) and render.py (which puts figures into the handouts), at
-the end of the flow. Metadata that would carry a date or a version is left out, SVG ids
-use a fixed salt, text is drawn as outlines from the fonts that fonts.py chooses, and a
-file is replaced by renaming a complete temporary file over it.
+Used for what plots.py draws, by example_figures.py (the handouts' figures) and cli.py
+(`derive run --plot`), at the end of the flow. Metadata that would carry a date or a
+version is left out, SVG ids use a fixed salt, text is drawn as outlines from the fonts
+that fonts.py chooses (characters no installed font has give one `FontWarning`), and a
+file is replaced by renaming a complete temporary file over it (atomic.py).
 """
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from derive import fonts
+from derive.atomic import replace_files
 from derive.errors import InputError
 from derive.i18n import gettext
 
@@ -30,6 +31,7 @@ METADATA: dict[str, dict[str, None]] = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
+_MISSING_GLYPH = "missing from font"  # matplotlib's warning for a character no font has
 STYLE: dict[Any, Any] = {"svg.hashsalt": "derive", "svg.fonttype": "path", "path.simplify": False}
 
 
@@ -41,6 +43,8 @@ def check_target(path: Path | str) -> Path:
         raise InputError(
             gettext("{path}: a figure must end in .png, .svg or .pdf").format(path=path)
         )
+    if path.is_dir():
+        raise InputError(gettext("{path} is a folder, not a file").format(path=path))
     if not path.parent.is_dir():
         raise InputError(
             gettext("{path}: the folder {folder} does not exist").format(
@@ -61,8 +65,22 @@ def figure_bytes(figure: Figure, kind: str) -> bytes:
     for text in texts:
         text.set_fontfamily(family)
     buffer = io.BytesIO()
-    with mpl.rc_context({**STYLE, "font.family": family}):
-        figure.savefig(buffer, format=kind, metadata=METADATA[kind])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with mpl.rc_context({**STYLE, "font.family": family}):
+            figure.savefig(buffer, format=kind, metadata=METADATA[kind])
+    missing = [w for w in caught if _MISSING_GLYPH in str(w.message)]
+    for warning in caught:
+        if warning not in missing:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    if missing:
+        message = gettext(
+            "some characters of the figure have no font here and show as boxes; install "
+            "the Debian package {package}"
+        ).format(package=fonts.PACKAGE)
+        warnings.warn(fonts.FontWarning(message), stacklevel=2)
     return buffer.getvalue()
 
 
@@ -79,34 +97,6 @@ def encode(figure: Figure, kinds: Sequence[str]) -> tuple[bytes, ...]:
 def save(figure: Figure, path: Path | str) -> Path:
     """Write the figure to `path` in the format its suffix names, replacing it atomically."""
     target = check_target(path)
-    _write(target, figure_bytes(figure, target.suffix.lower().lstrip(".")))
+    data = figure_bytes(figure, target.suffix.lower().lstrip("."))
+    replace_files(target.parent, {target.name: data})
     return target
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write into a temporary file beside `path`, then rename it over `path`."""
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
-    except OSError as error:
-        raise InputError(
-            gettext("{path} cannot be written: {reason}").format(path=path, reason=error.strerror)
-        ) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, _file_mode(path))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The mode of the file being replaced, or what a new file gets under the umask."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

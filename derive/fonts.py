@@ -1,6 +1,6 @@
 """Fonts for the text of the figures: DejaVu Sans, and a CJK font for what it lacks.
 
-Used by plots.py when a figure is saved (the last stage of the flow). matplotlib draws
+Used by figure_files.py when a figure is saved (the last stage of the flow). matplotlib draws
 each character from the first font of a text's family list that has it. DejaVu Sans,
 matplotlib's own font, has the Latin and Greek letters and the signs of the figures; a
 CJK font found on the system is added behind it only for a figure whose text needs it
@@ -27,6 +27,9 @@ CJK_FACES = {
     "WenQuanYi Zen Hei": ("wqy-zenhei.ttc",),
     "WenQuanYi Micro Hei": ("wqy-microhei.ttc",),
     "AR PL UMing CN": ("uming.ttc",),
+    # matplotlib before 3.11 reads only the first face of a .ttc: Noto's Japanese one,
+    # which has the same Chinese characters in slightly different forms.
+    "Noto Sans CJK JP": ("NotoSansCJK-Regular.ttc",),
 }
 PACKAGE = "fonts-noto-cjk"  # what to install when no face is found
 
@@ -35,10 +38,16 @@ def families(texts: Iterable[str]) -> list[str]:
     """The font list for a figure with these texts: DejaVu Sans, then a CJK face if a
     character is not in DejaVu Sans and a CJK face is installed."""
     covered = _latin_characters()
-    if all(ord(character) in covered for text in texts for character in text):
+    if all(_drawn_by_latin(character, covered) for text in texts for character in text):
         return [LATIN]
     face = cjk_face()
     return [LATIN] if face is None else [LATIN, face]
+
+
+def _drawn_by_latin(character: str, covered: frozenset[int]) -> bool:
+    """True for a character DejaVu Sans draws, and for spaces and control characters,
+    which no font draws."""
+    return ord(character) in covered or character.isspace() or not character.isprintable()
 
 
 @cache

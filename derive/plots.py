@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
@@ -26,7 +25,7 @@ from derive import contours
 from derive.conditioning import check_arrays
 from derive.descent import least_squares
 from derive.errors import InputError
-from derive.figure_files import STYLE, check_target, save
+from derive.figure_files import STYLE
 from derive.i18n import N_, gettext
 from derive.model import Scale
 from derive.numeric import Array
@@ -58,12 +57,6 @@ _MARKED = 10  # the first iterates of the path get a marker each
 _GRID = 121  # contour grid points per axis
 _FEW_DECADES = 30  # a log axis spanning less than this ratio shows at most one power of 10
 _ROUNDING = 64 * np.finfo(np.float64).eps  # J − J* below this fraction of J* is rounding
-
-
-def cost_curve(costs: ArrayLike, path: Path | str, *, title: str | None = None) -> Path:
-    """Draw J against the iteration on a log scale and write it to `path` (.png/.svg/.pdf)."""
-    target = check_target(path)
-    return save(cost_figure(costs, title=title), target)
 
 
 # --- cost per iteration -------------------------------------------------------------

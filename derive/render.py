@@ -23,6 +23,7 @@ import jinja2
 from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
+from derive.atomic import replace_files
 from derive.check import worked_example
 from derive.errors import DeriveError, InputError
 from derive.example import work
@@ -278,49 +279,6 @@ def prepare_folder(out: Path | str, title: str | None = None) -> Path:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(gettext("{folder}: no permission to write there").format(folder=folder))
     return folder
-
-
-def replace_files(out: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:
-    """Write each file to a temporary name in `out`, then rename them all into place; an
-    `InputError` (and no file changed) when one cannot be written."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name, data in contents.items():
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            staged.append((_stage((out / name).parent, Path(name).name, data), out / name))
-        for temporary, final in staged:
-            os.replace(temporary, final)
-    except OSError as error:
-        where = error.filename or out
-        raise InputError(
-            gettext("{path} cannot be written: {reason}").format(
-                path=where, reason=error.strerror or error
-            )
-        ) from None
-    finally:
-        for temporary, _final in staged:
-            temporary.unlink(missing_ok=True)
-    return tuple(final for _temporary, final in staged)
-
-
-def _stage(out: Path, name: str, data: bytes) -> Path:
-    handle, path = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".part")
-    try:
-        os.fchmod(handle, 0o666 & ~_umask())  # mkstemp makes private files; handouts are not
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except BaseException:
-        Path(path).unlink(missing_ok=True)
-        raise
-    return Path(path)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def build_pdf(

@@ -32,8 +32,9 @@ def rjust(text: str, columns: int) -> str:
 
 def wrap(text: str, columns: int) -> list[str]:
     """Lines of at most `columns` columns, broken at spaces, or between two characters
-    when either is a wide (Chinese) one; a word longer than a line stays whole, and a
-    closing punctuation mark stays at the end of its line."""
+    when either is a wide (Chinese) one. Two things may run past `columns`: a word
+    longer than a line, kept whole, and a closing punctuation mark, kept at the end of
+    its line rather than starting the next."""
     lines: list[str] = []
     line = ""
     for piece in _pieces(text):

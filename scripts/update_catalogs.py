@@ -8,6 +8,8 @@ derive/locale/<lang>/LC_MESSAGES/<domain>.po. tests/test_i18n.py fails while any
 lacks a translation.
 
     python scripts/update_catalogs.py
+
+with derive installed from this tree (`pip install -e .`), as the test command does.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ read before click parses (derive/cli_language.py)."""
 from __future__ import annotations
 
 import re
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,9 @@ def test_every_message_of_the_installed_click_is_translated(lang: str) -> None:
     assert len(messages) > 50
     with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{CLICK_DOMAIN}.po").open("rb") as source:
         catalog = {(m.id if isinstance(m.id, str) else m.id[0]): m for m in read_po(source) if m.id}
-    assert sorted(messages.keys() - catalog.keys()) == []  # else: scripts/update_catalogs.py
-    assert sorted(catalog.keys() - messages.keys()) == []
+    # Else run scripts/update_catalogs.py (a click release added or changed messages).
+    # Entries the installed click lacks are left alone: an older click may be installed.
+    assert sorted(messages.keys() - catalog.keys()) == []
     for key, forms in messages.items():
         entry = catalog[key]
         strings = (entry.string,) if isinstance(entry.string, str) else entry.string
@@ -153,5 +155,7 @@ def test_an_output_folder_that_cannot_be_made_is_one_line_before_any_work(
 
 
 def test_the_version_is_said_in_the_language() -> None:
-    assert CliRunner().invoke(cli, ["--version"]).output == "derive, version 0.1.0\n"
-    assert CliRunner().invoke(cli, ["--lang", "zh", "--version"]).output == "derive，版本 0.1.0\n"
+    number = version("derive")
+    assert CliRunner().invoke(cli, ["--version"]).output == f"derive, version {number}\n"
+    chinese = CliRunner().invoke(cli, ["--lang", "zh", "--version"]).output
+    assert chinese == f"derive，版本 {number}\n"

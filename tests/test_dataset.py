@@ -40,6 +40,9 @@ def test_a_file_not_in_utf8_names_the_line_and_what_to_do(tmp_path: Path) -> Non
     path.write_bytes("x,y\n1,2\n2,4\n3,6 # 价格\n".encode("gbk"))
     with pytest.raises(InputError, match=r"gbk.csv, line 4: not UTF-8 text; save the file"):
         read_csv(path, "y")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # behind a byte-order mark
+    with pytest.raises(InputError, match=r"gbk.csv, line 4: not UTF-8 text"):
+        read_csv(path, "y")
 
 
 def test_blank_lines_and_a_byte_order_mark_are_ignored(tmp_path: Path) -> None:

@@ -136,3 +136,25 @@ def test_the_slides_say_in_one_line_when_figures_fall_back_to_english(
         "警告：图中文字为英文：未找到中文字体；请安装 Debian 软件包 fonts-noto-cjk\n"
     )
     assert (tmp_path / "slides.html").is_file()
+
+
+def test_run_says_in_one_line_each_what_a_missing_font_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(fonts, "cjk_face", lambda: None)
+    data = tmp_path / "house.csv"
+    data.write_text("面积,房龄,价格\n1,2,3\n2,1,4.1\n3,3,5.9\n4,1,7\n", encoding="utf-8")
+    command = ["run", str(data), "--target", "价格", "--plot", str(tmp_path / "c.svg")]
+    english = CliRunner().invoke(cli, command)
+    assert english.exit_code == 0, english.output
+    assert english.stderr == (
+        "Warning: some characters of the figure have no font here and show as boxes; "
+        "install the Debian package fonts-noto-cjk\n"
+    )
+    chinese = CliRunner().invoke(cli, [*command, "--lang", "zh"])
+    assert chinese.exit_code == 0, chinese.output
+    assert chinese.stderr.splitlines() == [
+        "警告：图中文字为英文：未找到中文字体；请安装 Debian 软件包 fonts-noto-cjk",
+        "警告：图中有些字符在本机没有字体，会显示为方框；请安装 Debian 软件包 fonts-noto-cjk",
+    ]
+    assert (tmp_path / "c-contour.svg").is_file()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from derive import render
+from derive.atomic import replace_files
 from derive.errors import InputError
 from derive.handout import Handout, build_handout, check_title
 from derive.render import (
@@ -15,7 +16,6 @@ from derive.render import (
     parse_formats,
     render_html,
     render_tex,
-    replace_files,
     tex_escape,
     write_handout,
 )
