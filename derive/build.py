@@ -15,7 +15,7 @@ import lark
 import sympy as sp
 from sympy import OneMatrix
 
-from derive.i18n import gettext
+from derive.i18n import gettext, join_list
 from derive.indexed import MatrixSum
 from derive.model import Model
 from derive.names import SUBSCRIPTS, Leaves
@@ -49,7 +49,7 @@ def build(parsed: Parsed, model: Model) -> Value:
         raise ShapeClash(free_index.format(letter=examples[0]))
     if len(free) > 1:
         two = gettext("two free feature indices ({letters}); use one, j")
-        raise ShapeClash(two.format(letters=", ".join(sorted(free))))
+        raise ShapeClash(two.format(letters=join_list(sorted(free))))
     if free:
         (letter,) = free
         value = replace(

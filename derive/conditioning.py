@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from derive.errors import InputError
-from derive.i18n import gettext
+from derive.i18n import gettext, join_list
 from derive.model import Scale
 from derive.numeric import Array, compiled, scalar
 
@@ -204,4 +204,4 @@ def _quoted(labels: Sequence[str]) -> str:
     quoted = [f"'{label}'" if label is not BIAS else gettext("the bias column") for label in labels]
     if len(quoted) == 1:
         return quoted[0]
-    return gettext("{first} and {last}").format(first=", ".join(quoted[:-1]), last=quoted[-1])
+    return gettext("{first} and {last}").format(first=join_list(quoted[:-1]), last=quoted[-1])

@@ -20,7 +20,7 @@ from typing import NoReturn
 import numpy as np
 
 from derive.errors import InputError
-from derive.i18n import gettext
+from derive.i18n import gettext, join_list
 from derive.numeric import Array
 
 Row = tuple[int, list[str]]  # (line number in the file, cells)
@@ -85,7 +85,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[Row]]:
     if repeated:
         raise InputError(
             gettext("{path}: the header names {names} more than once").format(
-                path=path, names=", ".join(repeated)
+                path=path, names=join_list(repeated)
             )
         )
     return header, lines[1:]
@@ -94,7 +94,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[Row]]:
 def _choose(
     path: Path, header: list[str], target: str, features: Sequence[str] | None
 ) -> tuple[str, ...]:
-    columns = ", ".join(header)
+    columns = join_list(header)
     if target not in header:
         raise InputError(
             gettext("{path} has no column {target} for the target; it has: {columns}").format(

@@ -32,7 +32,7 @@ def check_language(lang: str) -> str:
     if lang not in LANGUAGES:
         raise InputError(
             gettext("unknown language {lang}: choose from {choices}").format(
-                lang=repr(lang), choices=", ".join(LANGUAGES)
+                lang=repr(lang), choices=join_list(LANGUAGES)
             )
         )
     return lang

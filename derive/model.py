@@ -15,7 +15,7 @@ import sympy as sp
 from sympy import MatrixExpr, MatrixSymbol, OneMatrix, Symbol
 
 from derive.errors import InputError
-from derive.i18n import gettext
+from derive.i18n import gettext, join_list
 
 
 class ScaleError(InputError, ValueError):
@@ -37,7 +37,7 @@ class Scale(Enum):
         for scale in cls:
             if spelled == scale.value:
                 return scale
-        choices = ", ".join(scale.value for scale in cls)
+        choices = join_list(scale.value for scale in cls)
         raise ScaleError(
             gettext("unknown cost scale {scale}: choose one of {choices}").format(
                 scale=repr(text), choices=choices

@@ -14,7 +14,7 @@ import sympy as sp
 from sympy import OneMatrix
 
 from derive.errors import ExpressionError, shorten
-from derive.i18n import gettext
+from derive.i18n import gettext, join_list
 from derive.indexed import Row
 from derive.model import Model
 from derive.parse import Node, Tree, node_end, node_start
@@ -148,7 +148,7 @@ class Leaves:
             if letter not in INDEX_LETTERS:
                 self.fail(
                     gettext("subscripts are index letters ({letters}), not {letter}").format(
-                        letters=", ".join(INDEX_LETTERS), letter=repr(letter)
+                        letters=join_list(INDEX_LETTERS), letter=repr(letter)
                     ),
                     node,
                 )
@@ -183,7 +183,7 @@ class Leaves:
         if letter not in INDEX_LETTERS:
             self.fail(
                 gettext("{letter} cannot be an index; use one of {letters}").format(
-                    letter=repr(letter), letters=", ".join(INDEX_LETTERS)
+                    letter=repr(letter), letters=join_list(INDEX_LETTERS)
                 ),
                 node,
             )

@@ -30,7 +30,7 @@ from derive.example import work
 from derive.example_figures import start_figures
 from derive.example_view import example_view
 from derive.handout import Handout, build_handout, check_title, formula, step_views
-from derive.i18n import gettext, language, ngettext
+from derive.i18n import gettext, join_list, language, ngettext
 from derive.notebook import build_notebook
 from derive.steps import Derivation, derivation
 from derive.texescape import tex_code, tex_escape, tex_math
@@ -38,7 +38,6 @@ from derive.verify import StepCheck, start_checks
 
 FORMATS = ("html", "tex", "pdf", "ipynb")
 DEFAULT_FORMATS = ("html", "tex", "pdf")
-CHOICES = ", ".join(FORMATS)
 PDF_PACKAGES = {
     "en": "latexmk texlive-latex-recommended lmodern",
     "zh": "latexmk texlive-xetex texlive-lang-chinese fonts-noto-cjk",
@@ -174,7 +173,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
     if unknown or not names:
         raise InputError(
             gettext("unknown format {formats}: choose from {choices}").format(
-                formats=", ".join(unknown) or repr(text), choices=CHOICES
+                formats=join_list(unknown) or repr(text), choices=join_list(FORMATS)
             )
         )
     return tuple(name for name in FORMATS if name in names)
@@ -189,7 +188,7 @@ def latex_tools(lang: str = "en") -> str | None:
         return None
     return gettext(
         "PDF not built: {missing} not found; install the Debian packages {packages}"
-    ).format(missing=", ".join(missing), packages=PDF_PACKAGES[lang])
+    ).format(missing=join_list(missing), packages=PDF_PACKAGES[lang])
 
 
 def _in_tex_tree(name: str) -> bool:
@@ -241,7 +240,7 @@ def write_handouts(
     if unknown:
         raise InputError(
             gettext("unknown format {formats}: choose from {choices}").format(
-                formats=", ".join(unknown), choices=CHOICES
+                formats=join_list(unknown), choices=join_list(FORMATS)
             )
         )
     folder = prepare_folder(out, title)

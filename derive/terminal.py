@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from derive.example import Trajectory, WorkedExample
-from derive.i18n import gettext
+from derive.i18n import gettext, join_list
 from derive.numbers import example_text as example_text_of
 from derive.printing import relation_latex, relation_text, shape_text
 from derive.steps import Derivation
@@ -95,7 +95,7 @@ def example_text(worked: WorkedExample) -> str:
     m, n = example.size
     lines = [
         gettext("Worked example: {m} examples, {n} features ({features}), target {target}").format(
-            m=m, n=n, features=", ".join(example.features), target=example.target
+            m=m, n=n, features=join_list(example.features), target=example.target
         ),
         "",
         f"X = {_numbers(example.X)}    y = {_numbers(tuple((v,) for v in example.y))}",
