@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from latex2mathml.converter import convert
@@ -121,7 +122,8 @@ def tex_environment(lang: str = "en") -> jinja2.Environment:
 def _install_gettext(env: jinja2.Environment) -> None:
     """`_("...")` in templates: the current language's catalog (see i18n.py)."""
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    extended: Any = env  # the extension adds install_gettext_callables to the environment
+    extended.install_gettext_callables(gettext, ngettext, newstyle=True)
 
 
 # --- documents ----------------------------------------------------------------------
