@@ -67,7 +67,7 @@ def run_text(data: Dataset, fit: FitResult, reference: Reference, standardized: 
         heading.format(
             path=data.path, target=data.target, count=len(data.features), rows=len(data.y)
         ),
-        settings.format(method=fit.method, lr=f"{fit.lr:.6g}", bound=f"{fit.lr_max:.6g}"),
+        settings.format(method=fit.method, **_apart(lr=fit.lr, bound=fit.lr_max)),
         _outcome(fit),
         "",
         _columns(_width(data), gettext("gradient descent"), gettext("least squares")),
@@ -87,6 +87,16 @@ def run_text(data: Dataset, fit: FitResult, reference: Reference, standardized: 
         ),
     ]
     return "\n".join(lines)
+
+
+def _apart(**values: float) -> dict[str, str]:
+    """The values with 6 significant digits, or as many more as keep them apart (a rate
+    just below its bound must not print as equal to it)."""
+    for digits in range(6, 17):
+        shown = {name: f"{value:.{digits}g}" for name, value in values.items()}
+        if len(set(shown.values())) == len(set(values.values())):
+            return shown
+    return shown
 
 
 def _columns(columns: int, ours: str, theirs: str) -> str:

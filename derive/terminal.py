@@ -221,8 +221,9 @@ def check_text(result: CheckResult) -> str:
 
 def _labels(*words: str) -> list[str]:
     """`word:` for each word, padded so that the values after them line up."""
-    columns = max(width(word) for word in words) + 3
-    return [ljust(f"{word}:", columns) for word in words]
+    labels = [gettext("{label}:").format(label=word) for word in words]
+    columns = max(width(label) for label in labels) + 2
+    return [ljust(label, columns) for label in labels]
 
 
 def _rows(rows: Sequence[Sequence[object]]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -296,3 +297,13 @@ def test_the_real_command_line_prints_json_only_on_stdout() -> None:
     assert done.returncode == 0, done.stderr
     assert set(json.loads(done.stdout)) == KEYS
     assert "Traceback" not in done.stderr
+
+
+def test_a_rate_just_below_its_bound_is_not_printed_as_equal_to_it(runner: CliRunner) -> None:
+    result = runner.invoke(
+        cli, ["run", str(DATA / "stackloss.csv"), "--target", "STACKLOSS", "--iterations", "5"]
+    )
+    found = re.search(r"learning rate η = (\S+) \(bound 2/λmax = (\S+)\)", result.output)
+    assert found is not None, result.output
+    assert found.group(1) != found.group(2)
+    assert float(found.group(1)) < float(found.group(2))

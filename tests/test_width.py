@@ -51,8 +51,8 @@ def test_the_chinese_check_lines_up_its_two_gradients() -> None:
         cli, ["check", "1/m (yhat - y)^T X", "--wrt", "beta", "--lang", "zh"]
     )
     lines = result.output.splitlines()
-    yours = next(line for line in lines if "你的结果:" in line and "ŷ" in line)
-    correct = next(line for line in lines if "正确结果:" in line and "uᵀ" in line)
+    yours = next(line for line in lines if "你的结果：" in line and "ŷ" in line)
+    correct = next(line for line in lines if "正确结果：" in line and "uᵀ" in line)
     assert column_of(yours, "(1/m)") == column_of(correct, "-(2/m)")
     assert max(width(line) for line in lines) <= 88
 
