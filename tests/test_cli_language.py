@@ -12,6 +12,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
+from derive import render
 from derive.cli import cli
 from derive.cli_language import CLICK_DOMAIN, click_sources, requested_language
 from derive.i18n import LANGUAGES, LOCALE_DIR
@@ -142,8 +143,12 @@ def test_a_missing_option_is_one_sentence_with_its_choices() -> None:
 
 @pytest.mark.parametrize("command", ["handout", "slides"])
 def test_an_output_folder_that_cannot_be_made_is_one_line_before_any_work(
-    command: str, tmp_path: Path
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    def no_work(*_args: object) -> None:
+        raise AssertionError("the derivation was started before the folder was checked")
+
+    monkeypatch.setattr(render, "_checked_handout", no_work)
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = CliRunner().invoke(cli, [command, "--out", str(blocker / "sub")])
