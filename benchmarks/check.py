@@ -1,6 +1,6 @@
 """How long `derive check` takes beyond interpreter start-up and imports.
 
-Each typical check runs in a fresh process: the script imports derive.check (which
+Each typical check runs in a fresh process: the script imports derive.grade.grader (which
 imports SymPy and lark), then times the first check (which also builds the parser,
 computes the derivation's gradients and forks the checking child), then a second,
 warm check of the same text. The median over several processes is reported, with the
@@ -32,7 +32,7 @@ TYPICAL = [
 PROBE = """
 import json, sys, time
 start = time.perf_counter()
-from derive.check import check_gradient
+from derive.grade.grader import check_gradient
 imports = time.perf_counter() - start
 text, wrt = sys.argv[1], sys.argv[2]
 start = time.perf_counter()
@@ -77,7 +77,7 @@ def main() -> None:
         label = f"{text} --wrt {wrt}"
         print(f"{label:<66} {first:>6.3f}s {warm:>6.3f}s  {records[0]['verdict']}")
     imports = statistics.median(float(probe(*TYPICAL[0])["imports"]) for _ in range(runs))
-    print(f"\nimporting derive.check (SymPy, lark): median {imports:.2f} s")
+    print(f"\nimporting derive.grade.grader (SymPy, lark): median {imports:.2f} s")
     verdict = "meets" if worst <= TARGET else "MISSES"
     print(f"slowest typical first check: {worst:.3f} s, which {verdict} the {TARGET} s target")
     cli = [sys.executable, "-m", "derive", "check", TYPICAL[0][0], "--wrt", TYPICAL[0][1]]

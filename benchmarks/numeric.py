@@ -21,8 +21,9 @@ from typing import Literal
 
 import numpy as np
 
-from derive.descent import fit
-from derive.numeric import Array, gradients
+from derive.numeric.arrays import Array
+from derive.numeric.codegen import gradients
+from derive.numeric.descent import fit
 
 
 def hand_written(X: Array, y: Array, alpha: float, beta: Array) -> tuple[float, Array]:

@@ -10,41 +10,45 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from derive.check import CheckResult, check_gradient
-    from derive.dataset import Dataset, read_csv
-    from derive.descent import FitResult, NonUniqueWarning, fit, least_squares
-    from derive.i18n import set_language
-    from derive.model import Model, Scale
-    from derive.printing import latex, text
-    from derive.render import write_handouts
-    from derive.steps import Derivation, Relation, Step, derivation
-    from derive.verify import RouteResult, StepCheck, check_derivation, check_step
+    from derive.core.i18n import set_language
+    from derive.derivation.steps import Derivation, Relation, Step
+    from derive.grade.grader import CheckResult, check_gradient
+    from derive.math.matcalc import matrix_derivative, orient
+    from derive.math.printing import latex, text
+    from derive.models.linear import Model, Scale
+    from derive.numeric.dataset import Dataset, read_csv
+    from derive.numeric.descent import FitResult, NonUniqueWarning, fit, least_squares
+    from derive.render.handouts import write_handouts
+    from derive.render.jupyter import derivation
+    from derive.verify.step_checks import RouteResult, StepCheck, check_derivation, check_step
 
-__version__ = "0.1.0"
+from derive.core.version import __version__ as __version__
 
 _EXPORTS = {
-    "Dataset": "derive.dataset",
-    "read_csv": "derive.dataset",
-    "FitResult": "derive.descent",
-    "NonUniqueWarning": "derive.descent",
-    "fit": "derive.descent",
-    "least_squares": "derive.descent",
-    "CheckResult": "derive.check",
-    "check_gradient": "derive.check",
-    "Model": "derive.model",
-    "Scale": "derive.model",
-    "latex": "derive.printing",
-    "text": "derive.printing",
-    "Derivation": "derive.steps",
-    "Relation": "derive.steps",
-    "Step": "derive.steps",
-    "derivation": "derive.steps",
-    "RouteResult": "derive.verify",
-    "StepCheck": "derive.verify",
-    "check_derivation": "derive.verify",
-    "check_step": "derive.verify",
-    "write_handouts": "derive.render",
-    "set_language": "derive.i18n",
+    "Dataset": "derive.numeric.dataset",
+    "read_csv": "derive.numeric.dataset",
+    "FitResult": "derive.numeric.descent",
+    "NonUniqueWarning": "derive.numeric.descent",
+    "fit": "derive.numeric.descent",
+    "least_squares": "derive.numeric.descent",
+    "CheckResult": "derive.grade.grader",
+    "check_gradient": "derive.grade.grader",
+    "Model": "derive.models.linear",
+    "Scale": "derive.models.linear",
+    "latex": "derive.math.printing",
+    "matrix_derivative": "derive.math.matcalc",
+    "orient": "derive.math.matcalc",
+    "text": "derive.math.printing",
+    "Derivation": "derive.derivation.steps",
+    "Relation": "derive.derivation.steps",
+    "Step": "derive.derivation.steps",
+    "derivation": "derive.render.jupyter",
+    "RouteResult": "derive.verify.step_checks",
+    "StepCheck": "derive.verify.step_checks",
+    "check_derivation": "derive.verify.step_checks",
+    "check_step": "derive.verify.step_checks",
+    "write_handouts": "derive.render.handouts",
+    "set_language": "derive.core.i18n",
 }
 
 __all__ = [
@@ -66,6 +70,8 @@ __all__ = [
     "fit",
     "latex",
     "least_squares",
+    "matrix_derivative",
+    "orient",
     "read_csv",
     "set_language",
     "text",

@@ -1,6 +1,6 @@
 """`python -m derive`: the same command line as the `derive` script."""
 
-from derive.cli import main
+from derive.cli.main import main
 
 if __name__ == "__main__":
     main()

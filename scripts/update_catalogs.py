@@ -1,7 +1,7 @@
 """Extract the messages into derive/locale/<domain>.pot and merge them into each .po.
 
 Two domains: "derive", the messages of derive's code and templates, and "click", the
-messages of the click modules that derive.cli_language translates (usage errors, the
+messages of the click modules that derive.cli.language translates (usage errors, the
 help's headings), taken from the installed click. Run after changing any text shown to
 users or after upgrading click; then translate the new or changed entries (empty) in
 derive/locale/<lang>/LC_MESSAGES/<domain>.po. tests/test_i18n.py fails while any message
@@ -18,13 +18,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from derive.cli_language import CLICK_DOMAIN, click_sources
-from derive.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
+from derive.cli.language import CLICK_DOMAIN, click_sources
+from derive.core.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
 SOURCES = {
-    DOMAIN: ["-F", "babel.cfg", "-k", "N_", "derive", "templates"],
+    DOMAIN: ["-F", "babel.cfg", "-k", "N_", "derive"],
     CLICK_DOMAIN: [str(path) for path in click_sources()],
 }
 

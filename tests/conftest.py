@@ -12,9 +12,10 @@ os.environ.setdefault("SYMPY_CACHE_SIZE", "20000")
 
 import pytest
 
-from derive.model import Scale
-from derive.steps import Derivation, derivation
-from derive.verify import StepCheck, check_derivation
+from derive.derivation.article import derivation
+from derive.derivation.steps import Derivation
+from derive.models.linear import Scale
+from derive.verify.step_checks import StepCheck, check_derivation
 
 
 @pytest.fixture(scope="session", params=[Scale.MEAN, Scale.HALF_MEAN], ids=["1/m", "1/(2m)"])
@@ -66,7 +67,7 @@ def need() -> object:
 @pytest.fixture(scope="session")
 def cjk_face() -> str:
     """The CJK font the figures use for Chinese text (Debian's fonts-noto-cjk in CI)."""
-    from derive.fonts import cjk_face
+    from derive.present.fonts import cjk_face
 
     face = cjk_face()
     require(face is not None, "no CJK font for matplotlib: install fonts-noto-cjk")

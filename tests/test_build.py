@@ -9,12 +9,11 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.build import Builder, build
-from derive.errors import ExpressionError
-from derive.indexed import MatrixSum, Row
-from derive.model import build_model
-from derive.parse import parse
-from derive.value import ONE, ShapeClash, Value, index_symbol
+from derive.grade.build import Builder, build
+from derive.grade.indexed import MatrixSum, Row
+from derive.grade.parse import ExpressionError, parse
+from derive.grade.value import ONE, ShapeClash, Value, index_symbol
+from derive.models.linear import build_model
 from tests.test_parse import PIECES
 
 M = build_model()

@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pytest
 
-from derive.check import WORKED_EXAMPLE, CheckResult, check_gradient, worked_example
-from derive.errors import InputError
+from derive.core.errors import InputError
+from derive.grade.grader import WORKED_EXAMPLE, CheckResult, check_gradient, worked_example
 
 EQ, UP_TO_LAYOUT, NOT = "equivalent", "equivalent-up-to-layout", "not-equivalent"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from derive.cli import cli
+from derive.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,7 +137,7 @@ def test_hostile_input_is_refused_by_the_command_within_a_second(text: str) -> N
 
 def test_unreadable_text_is_refused_before_sympy_is_imported() -> None:
     probe = (
-        "import sys; from click.testing import CliRunner; from derive.cli import cli; "
+        "import sys; from click.testing import CliRunner; from derive.cli.main import cli; "
         "r = CliRunner().invoke(cli, ['check', '__import__(1)', '--wrt', 'beta']); "
         "print(r.exit_code, 'sympy' in sys.modules)"
     )

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from derive.cli import cli
-from derive.steps import Derivation
+from derive.cli.main import cli
+from derive.derivation.steps import Derivation
 
 KEYS = {"number", "key", "title", "latex", "shape", "checks"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +96,7 @@ def test_python_dash_m_runs_the_same_cli() -> None:
 
 
 def test_failed_checks_exit_1(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    from derive import verify
+    from derive.verify import step_checks as verify
 
     def all_fail(derivation: Derivation, **_: object) -> tuple[verify.StepCheck, ...]:
         return tuple(
@@ -113,8 +113,8 @@ def test_failed_checks_exit_1(runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 def test_input_errors_become_one_line_and_exit_2(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from derive import steps
-    from derive.errors import InputError
+    from derive.core.errors import InputError
+    from derive.derivation import steps
 
     def refuse(scale: str) -> Derivation:
         raise InputError("the cost scale 'x' is not one of 1/m, 1/(2m)")

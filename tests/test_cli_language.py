@@ -12,10 +12,10 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
-from derive import render
-from derive.cli import cli
-from derive.cli_language import CLICK_DOMAIN, click_sources, requested_language
-from derive.i18n import LANGUAGES, LOCALE_DIR
+from derive.cli.language import CLICK_DOMAIN, click_sources, requested_language
+from derive.cli.main import cli
+from derive.core.i18n import LANGUAGES, LOCALE_DIR
+from derive.render import handouts as render
 
 PLACEHOLDER = re.compile(r"\{[\w!]+\}|%\(\w+\)s")
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from derive import contours
-from derive.model import Scale
+from derive.models.linear import Scale
+from derive.numeric import contours
 
 RNG = np.random.default_rng(5)
 X = RNG.standard_normal((30, 2)) * [1.0, 3.0] + [2.0, -1.0]

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from derive.dataset import read_csv
-from derive.errors import InputError
+from derive.core.errors import InputError
+from derive.numeric.dataset import read_csv
 
 DATA = Path(__file__).parent / "data"
 

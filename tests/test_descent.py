@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive import descent
-from derive.conditioning import Curvature
-from derive.descent import NonUniqueWarning, choose_method, fit, least_squares
-from derive.errors import DivergenceError, InputError
-from derive.model import Scale
-from derive.numeric import gradients
+from derive.core.errors import DivergenceError, InputError
+from derive.models.linear import Scale
+from derive.numeric import descent
+from derive.numeric.codegen import gradients
+from derive.numeric.conditioning import Curvature
+from derive.numeric.descent import NonUniqueWarning, choose_method, fit, least_squares
 
 
 def problem(seed: int, m: int = 200, n: int = 3, offset: float = 0.0) -> tuple[np.ndarray, ...]:

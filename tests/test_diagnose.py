@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive.diagnose import (
+from derive.derivation.article import compute
+from derive.grade.diagnose import (
     SIZES,
     Comparison,
     error_coordinates,
@@ -13,8 +14,7 @@ from derive.diagnose import (
     fit_factor,
     proportion,
 )
-from derive.model import build_model
-from derive.steps import compute
+from derive.models.linear import build_model
 
 M = build_model()
 GRADIENT = compute(M).grad_beta  # -(2/m) uᵀX

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive.explain import factor_text
-from derive.model import build_model
+from derive.grade.feedback import factor_text
+from derive.models.linear import build_model
 
 M = build_model()
 

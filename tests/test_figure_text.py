@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from derive import figure_files, fonts, plots
-from derive.cli import cli
-from derive.example import WorkedExample, work
-from derive.example_figures import start_figures
-from derive.example_view import Figure
-from derive.i18n import language
-from derive.steps import Derivation
+from derive.cli.main import cli
+from derive.core.i18n import language
+from derive.derivation.steps import Derivation
+from derive.numeric.worked_example import WorkedExample, work
+from derive.present import figure_files, fonts, plots
+from derive.present.example_figures import start_figures
+from derive.present.example_view import Figure
 
 Need = Callable[..., None]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from derive.errors import InputError
-from derive.forked import ChildFailed, forked_map
+from derive.core.errors import InputError
+from derive.core.forked import ChildFailed, forked_map
 
 
 def square_plus(shared: int, item: int) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from derive.cli import cli
+from derive.cli.main import cli
 
 
 @pytest.fixture(scope="module")

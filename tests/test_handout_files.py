@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from derive.cli import cli
-from derive.steps import Derivation
+from derive.cli.main import cli
+from derive.derivation.steps import Derivation
 
 Need = Callable[..., None]
 HOSTILE_TITLE = r"\input{/etc/passwd} \write18{touch pwned} </title><script>alert(1)</script> 100%"
@@ -123,7 +123,7 @@ def test_a_bad_format_exits_2_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_a_latex_error_is_reported_with_the_lines_of_its_log(need: Need, tmp_path: Path) -> None:
     need("latexmk", "pdflatex")
-    from derive.render import LatexError, build_pdf
+    from derive.render.handouts import LatexError, build_pdf
 
     broken = "\\documentclass{article}\n\\begin{document}\n\\undefinedcommand\n\\end{document}\n"
     with pytest.raises(LatexError) as caught:
@@ -137,7 +137,7 @@ def test_a_latex_error_is_reported_with_the_lines_of_its_log(need: Need, tmp_pat
 def test_without_latex_the_command_still_succeeds_and_names_the_packages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from derive import render
+    from derive.render import handouts as render
 
     monkeypatch.setattr(render.shutil, "which", lambda name: None)
     result = CliRunner().invoke(cli, ["handout", "--out", str(tmp_path)])

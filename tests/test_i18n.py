@@ -14,9 +14,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
-from derive.cli import cli
-from derive.errors import InputError
-from derive.i18n import LANGUAGES, LOCALE_DIR, check_language, gettext, language
+from derive.cli.main import cli
+from derive.core.errors import InputError
+from derive.core.i18n import LANGUAGES, LOCALE_DIR, check_language, gettext, language
 
 ROOT = Path(__file__).resolve().parent.parent
 Need = Callable[..., None]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive.matcalc import (
+from derive.math.matcalc import (
     MatrixDerivative,
     derivative_shape,
     is_zero_matrix,
@@ -11,7 +11,7 @@ from derive.matcalc import (
     matrix_derivative,
     orient,
 )
-from derive.model import build_model
+from derive.models.linear import build_model
 
 M = build_model()
 ONE = sp.Integer(1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive.model import Scale, build_model
+from derive.models.linear import Scale, build_model
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from nbclient import NotebookClient
 
-from derive.cli import cli
+from derive.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,9 +10,16 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.model import Scale, build_model
-from derive.numeric import Moments, compiled, error_definition, generate, gradients, gram_form
-from derive.steps import compute
+from derive.derivation.article import compute
+from derive.models.linear import Scale, build_model
+from derive.numeric.codegen import (
+    Moments,
+    compiled,
+    error_definition,
+    generate,
+    gradients,
+    gram_form,
+)
 
 FACTOR = {Scale.MEAN: 1.0, Scale.HALF_MEAN: 0.5}  # J = FACTOR · mean of squared errors
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.errors import ExpressionError, InputError
-from derive.parse import MAX_DEPTH, MAX_LENGTH, MAX_NESTING, parse, parser
+from derive.core.errors import InputError
+from derive.grade.parse import MAX_DEPTH, MAX_LENGTH, MAX_NESTING, ExpressionError, parse, parser
 
 # Pieces of the language, so that the fuzz test reaches deep into the grammar.
 PIECES = [

@@ -12,8 +12,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from derive import figure_files, plots
-from derive.errors import InputError
+from derive.core.errors import InputError
+from derive.present import figure_files, plots
 
 COSTS = 5 * np.exp(-np.arange(300) / 30) + 0.01
 

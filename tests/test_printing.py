@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive.model import build_model
-from derive.printing import latex, relation_latex, relation_text, shape_text, text
-from derive.steps import Derivation
+from derive.derivation.steps import Derivation
+from derive.math.printing import latex, relation_latex, relation_text, shape_text, text
+from derive.models.linear import build_model
 
 M = build_model()
 

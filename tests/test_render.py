@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from derive import render
-from derive.atomic import replace_files
-from derive.errors import InputError
-from derive.handout import Handout, build_handout, check_title
-from derive.render import (
+from derive.core.atomic import replace_files
+from derive.core.errors import InputError
+from derive.derivation.steps import Derivation
+from derive.present.handout import Handout, build_handout, check_title
+from derive.render import handouts as render
+from derive.render.handouts import (
     mathml,
     parse_formats,
     render_html,
@@ -19,8 +20,7 @@ from derive.render import (
     tex_escape,
     write_handout,
 )
-from derive.steps import Derivation
-from derive.verify import StepCheck
+from derive.verify.step_checks import StepCheck
 
 HOSTILE = [
     r"\input{/etc/passwd}",
@@ -32,7 +32,7 @@ HOSTILE = [
 
 @pytest.fixture(scope="module")
 def handout(mean: Derivation) -> Handout:
-    from derive.verify import check_derivation
+    from derive.verify.step_checks import check_derivation
 
     return build_handout(mean, check_derivation(mean))
 
@@ -187,7 +187,7 @@ def test_step_checks_are_shown(handout: Handout, checks: tuple[StepCheck, ...]) 
 
 
 def test_the_handout_html_has_the_worked_example(tmp_path: Path) -> None:
-    from derive.render import write_handouts
+    from derive.render.handouts import write_handouts
 
     _document, written = write_handouts(tmp_path, ("html",))
     html = written.paths[0].read_text()

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from derive.cli import cli
-from derive.report import DelayedProgress
+from derive.cli.main import cli
+from derive.present.run_report import DelayedProgress
 
 DATA = Path(__file__).parent / "data"
 KEYS = {"alpha", "beta", "cost", "iterations", "converged", "lr", "lr_max", "reference"}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.matcalc import MatrixDerivative, is_zero_matrix, linear_sums
-from derive.model import Scale
-from derive.steps import Derivation, derivation
+from derive.derivation.article import derivation
+from derive.derivation.steps import Derivation
+from derive.math.matcalc import MatrixDerivative, is_zero_matrix, linear_sums
+from derive.models.linear import Scale
 
 # Shapes from the table in DESIGN.md, as (rows, columns); "m" and "n" are the sizes.
 EXPECTED_SHAPES = {

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from derive.errors import InputError
-from derive.timelimit import TimeLimitExceeded, run_limited
+from derive.core.errors import InputError
+from derive.core.timelimit import TimeLimitExceeded, run_limited
 
 
 def _sleep_then_return(seconds: float, value: int) -> int:

@@ -8,10 +8,10 @@ import pytest
 import sympy as sp
 from sympy.matrices.expressions.sets import MatrixSet
 
-from derive.matcalc import MatrixDerivative
-from derive.routes import SymbolicRoute
-from derive.steps import Derivation, Relation, Step
-from derive.verify import ROUTES, StepCheck, check_derivation, check_step
+from derive.derivation.steps import Derivation, Relation, Step
+from derive.math.matcalc import MatrixDerivative
+from derive.verify.routes import SymbolicRoute
+from derive.verify.step_checks import ROUTES, StepCheck, check_derivation, check_step
 
 
 def test_every_step_passes_every_route(checks: tuple[StepCheck, ...]) -> None:

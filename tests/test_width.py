@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from derive.cli import cli
-from derive.width import ljust, rjust, width, wrap
+from derive.cli.main import cli
+from derive.present.width import ljust, rjust, width, wrap
 
 
 @pytest.mark.parametrize(

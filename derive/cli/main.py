@@ -1,0 +1,425 @@
+"""The command line: thin click commands that parse, call the library and print.
+
+Last stage of the flow. Exit codes: 0 success; 1 a clean "no" (a check failed);
+2 bad input or usage, with a one-line message on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from derive.cli.language import (
+    TranslatedHelp,
+    missing_message,
+    requested_language,
+    use_catalog,
+)
+from derive.cli.params import (
+    ExpressionCommand,
+    decimal_rate,
+    json_option,
+    lang_option,
+    learning_rate,
+    out_option,
+    scale_option,
+)
+from derive.core.errors import DeriveError, InputError
+from derive.core.i18n import N_, current, gettext, language
+from derive.grade.parse import ExpressionError
+from derive.numeric import defaults
+
+if TYPE_CHECKING:
+    from derive.numeric.dataset import Dataset
+    from derive.numeric.descent import FitResult
+
+# SymPy sizes its expression caches when it is first imported; the checks revisit the
+# same subexpressions often enough that a larger cache halves their time.
+SYMPY_CACHE_SIZE = "20000"
+
+
+class _InputFailure(click.ClickException):
+    """An `InputError` shown as one line on stderr, with exit code 2."""
+
+    exit_code = 2
+
+
+class _Failure(click.ClickException):
+    """A failure of derive itself (LaTeX could not build the PDF), with exit code 1."""
+
+    exit_code = 1
+
+
+class _Group(TranslatedHelp, click.Group):
+    """The command group: speaks the language of `--lang` from the start (also in click's
+    own usage errors) and turns the library's errors into exit codes 2 (input) and 1."""
+
+    command_class = TranslatedHelp
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        use_catalog()
+        with language(requested_language(sys.argv[1:] if args is None else args)):
+            return super().main(args, *rest, **options)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.MissingParameter as error:
+            raise click.UsageError(missing_message(error), error.ctx) from None
+        except ExpressionError as error:  # the message, then the text with a caret
+            raise _InputFailure("\n".join((str(error), *error.pointer()))) from None
+        except InputError as error:
+            raise _InputFailure(str(error)) from None
+        except DeriveError as error:
+            raise _Failure(str(error)) from None
+
+
+def _show_version(ctx: click.Context, _param: click.Parameter, wanted: bool) -> None:
+    if wanted and not ctx.resilient_parsing:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("derive")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            from derive.core.version import __version__ as number
+        click.echo(gettext("derive, version {version}").format(version=number))
+        ctx.exit()
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    help=N_(
+        "Derive the gradient of linear regression's cost step by step, with SymPy.\n\n"
+        "Without a command, writes the handouts to output/ (same as `derive handout`)."
+    ),
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help=N_("Show the version and exit."),
+)
+@lang_option
+@click.pass_context
+def cli(ctx: click.Context, lang: str) -> None:
+    # `derive --lang zh COMMAND`: the command's --lang defaults to the group's.
+    ctx.default_map = {name: {"lang": lang} for name in cli.commands}
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(handout, lang=lang)
+
+
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Warnings raised inside the block (such as figures falling back to English for want
+    of a font), each printed as one line on stderr at its end."""
+    from derive.present.fonts import FontWarning
+    from derive.present.run_report import warning_lines
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FontWarning)
+        try:
+            yield
+        finally:
+            for line in warning_lines([str(warning.message) for warning in caught]):
+                click.echo(line, err=True)
+
+
+@cli.command(help=N_("The 19 steps with their formulas, shapes and check results."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON array instead of text."))
+@scale_option
+@lang_option
+def steps(as_json: bool, scale: str, lang: str) -> None:
+    from derive.derivation.article import derivation
+    from derive.present.terminal import steps_json, steps_text
+    from derive.verify.step_checks import check_derivation
+
+    with language(lang):
+        result = derivation(scale)
+        checks = check_derivation(result)
+        if as_json:
+            click.echo(json.dumps(steps_json(result, checks), ensure_ascii=False, indent=2))
+        else:
+            click.echo(steps_text(result, checks))
+    if not all(check.passed for check in checks):
+        sys.exit(1)
+
+
+@cli.command(help=N_("Write the printable handouts: HTML (offline, MathML), LaTeX and PDF."))
+@out_option(N_("Folder to write handout.html, handout.tex and handout.pdf into."))
+@click.option(
+    "--format",
+    "formats",
+    default="html,tex,pdf",
+    show_default=True,
+    help=N_("Comma-separated list of html, tex, pdf, ipynb."),
+)
+@click.option("--title", default=None, help=N_("Title of the handout (plain text)."))
+@scale_option
+@lang_option
+def handout(out: Path, formats: str, title: str | None, scale: str, lang: str) -> None:
+    from derive.render.handouts import parse_formats, write_handouts
+
+    with language(lang), _warnings_as_lines():
+        document, written = write_handouts(out, parse_formats(formats), title, scale, lang)
+        for path in written.paths:
+            click.echo(gettext("wrote {path}").format(path=path))
+        if written.skipped:
+            click.echo(written.skipped, err=True)
+        if not document.verified:
+            click.echo(gettext("some steps failed their checks; the handout marks them"), err=True)
+            sys.exit(1)
+
+
+@cli.command(help=N_("Write slides.html: one slide per step, for presenting in a browser."))
+@out_option(N_("Folder to write slides.html into."))
+@click.option("--title", default=None, help=N_("Title of the first slide (plain text)."))
+@scale_option
+@lang_option
+def slides(out: Path, title: str | None, scale: str, lang: str) -> None:
+    from derive.render.handouts import write_slides
+
+    with language(lang), _warnings_as_lines():
+        document, path = write_slides(out, title, scale, lang)
+        click.echo(gettext("wrote {path}").format(path=path))
+        if not document.verified:
+            click.echo(gettext("some steps failed their checks; the slides mark them"), err=True)
+            sys.exit(1)
+
+
+@cli.command(
+    help=N_(
+        "The worked example: one iteration by hand, exactly, then the iterations that "
+        "follow.\n\n"
+        "Exit code 0 when descent converged, 1 when it did not or diverged."
+    ),
+)
+@click.option(
+    "--iterations",
+    type=click.IntRange(min=1, max=10_000_000),
+    default=100_000,
+    show_default=True,
+    help=N_("The most iterations after the first."),
+)
+@click.option(
+    "--lr", metavar="ETA", callback=decimal_rate, help=N_("Learning rate η [default: 0.1].")
+)
+@click.option(
+    "--example",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=N_("A CSV file with a header: features, then the target (see --target)."),
+)
+@click.option("--target", help=N_("The target column of --example [default: the last one]."))
+@json_option
+@scale_option
+@lang_option
+def example(
+    iterations: int,
+    lr: object,
+    source: Path | None,
+    target: str | None,
+    as_json: bool,
+    scale: str,
+    lang: str,
+) -> None:
+    from fractions import Fraction
+
+    from derive.derivation.article import derivation
+    from derive.numeric.worked_example import DEFAULT, load_example, work
+    from derive.present.terminal import example_json, example_text
+
+    rate = lr if isinstance(lr, Fraction) else None
+    with language(lang):
+        chosen = DEFAULT if source is None else load_example(str(source), target)
+        worked = work(derivation(scale), chosen, rate, iterations)
+        if as_json:
+            click.echo(json.dumps(example_json(worked), ensure_ascii=False, indent=2))
+        else:
+            click.echo(example_text(worked))
+    if not worked.run.converged:
+        sys.exit(1)
+
+
+def _write_plots(dataset: Dataset, result: FitResult, plot: Path) -> None:
+    """The cost curve at `plot` and, for two features, the contours with the descent path
+    beside it (curve.svg: curve-contour.svg), in the language of the figures."""
+    from derive.present import figure_files, plots
+    from derive.present.fonts import figure_language
+
+    with language(figure_language(current())):  # drawn in it; warnings said in ours
+        title = gettext("Cost per iteration: {name}").format(name=dataset.path.name)
+        curve = plots.cost_figure(result.costs, title=title)
+        contours = None
+        if result.iterates is not None:
+            contours = plots.contour_figure(
+                dataset.X,
+                dataset.y,
+                result.iterates.alphas,
+                result.iterates.betas,
+                names=dataset.features,
+                title=gettext("Cost contours and the descent path: {name}").format(
+                    name=dataset.path.name
+                ),
+            )
+    figure_files.save(curve, plot)
+    if contours is not None:
+        figure_files.save(contours, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
+
+
+@cli.command(
+    help=N_(
+        "Fit DATA.csv by gradient descent with the derived gradients; compare with lstsq."
+        "\n\n"
+        "Exit code 0 when the run converged, 1 when it did not or diverged."
+    ),
+)
+@click.argument("data", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--target", required=True, help=N_("The column to predict."))
+@click.option("--features", help=N_("Comma-separated feature columns [default: all others]."))
+@click.option(
+    "--lr",
+    metavar="auto|ETA",
+    default="auto",
+    show_default=True,
+    callback=learning_rate,
+    help=N_("Step size η."),
+)
+@click.option(
+    "--iterations",
+    type=click.IntRange(min=0),
+    default=defaults.ITERATIONS,
+    show_default=True,
+    help=N_("The most steps to take."),
+)
+@click.option(
+    "--tol",
+    type=click.FloatRange(min=0),
+    default=defaults.TOL,
+    show_default=True,
+    help=N_("Stop when ‖∇J‖ falls to this fraction of its start."),
+)
+@click.option("--standardize", is_flag=True, help=N_("Descend on centred, unit-variance features."))
+@click.option(
+    "--plot",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help=N_(
+        "Write the cost curve (.png/.svg/.pdf); with two features, also the cost contours "
+        "with the descent path, to FILE's name + '-contour' (curve.svg: curve-contour.svg)."
+    ),
+)
+@json_option
+@lang_option
+def run(
+    data: Path,
+    target: str,
+    features: str | None,
+    lr: float | str,
+    iterations: int,
+    tol: float,
+    standardize: bool,
+    plot: Path | None,
+    as_json: bool,
+    lang: str,
+) -> None:
+    from derive.core.errors import DivergenceError
+    from derive.numeric.dataset import read_csv
+    from derive.numeric.descent import NonUniqueWarning, fit, least_squares
+    from derive.present import figure_files
+    from derive.present import run_report as report
+
+    with language(lang):
+        if plot is not None:
+            figure_files.check_target(plot)
+        chosen = None if features is None else [name.strip() for name in features.split(",")]
+        dataset = read_csv(data, target, chosen)
+        contour = plot is not None and len(dataset.features) == 2
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", NonUniqueWarning)
+            try:
+                with report.DelayedProgress(iterations) as progress:
+                    result = fit(
+                        dataset.X,
+                        dataset.y,
+                        lr="auto" if lr == "auto" else float(lr),
+                        iterations=iterations,
+                        tol=tol,
+                        standardize=standardize,
+                        names=dataset.features,
+                        progress=None if as_json else progress,
+                        record=contour,
+                    )
+            except DivergenceError as error:
+                click.echo(gettext("Diverged: {error}").format(error=error), err=True)
+                sys.exit(1)
+        for line in report.warning_lines([str(w.message) for w in caught]):
+            click.echo(line, err=True)
+        # Unique minimiser: lstsq where it is most accurate; otherwise in descent's coordinates,
+        # where both reach the minimiser of least norm.
+        coordinates = standardize or result.unique
+        reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
+        if plot is not None:
+            with _warnings_as_lines():
+                _write_plots(dataset, result, plot)
+        if as_json:
+            click.echo(
+                json.dumps(
+                    report.run_json(dataset, result, reference), ensure_ascii=False, indent=2
+                )
+            )
+        else:
+            click.echo(report.run_text(dataset, result, reference, standardize))
+    if not result.converged:
+        sys.exit(1)
+
+
+@cli.command(
+    cls=ExpressionCommand,
+    help=N_(
+        'Check a gradient derived by hand, such as "-2/m u^T X" (--wrt beta).\n\n'
+        "Exit code 0 when it is right (also when right up to layout), 1 when it is not, "
+        "with what is wrong and a counterexample; 2 when the expression cannot be read."
+    ),
+)
+@click.argument("expression")
+@click.option(
+    "--wrt",
+    type=click.Choice(("alpha", "beta", "beta_j")),
+    required=True,
+    help=N_("The parameter: alpha, beta (the 1×n row) or beta_j (its j-th entry)."),
+)
+@scale_option
+@json_option
+@lang_option
+def check(expression: str, wrt: str, scale: str, as_json: bool, lang: str) -> None:
+    from derive.grade.parse import parse
+
+    with language(lang):
+        parse(expression)  # unreadable text is refused here, before SymPy is imported
+        from derive.grade.grader import check_gradient
+        from derive.present.terminal import check_text
+
+        result = check_gradient(expression, wrt, scale=scale)
+        if as_json:
+            click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(check_text(result))
+    sys.exit(0 if result.equivalent else 1)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `derive` script and of `python -m derive`."""
+    os.environ.setdefault("SYMPY_CACHE_SIZE", SYMPY_CACHE_SIZE)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="derive")

@@ -1,0 +1,288 @@
+"""From a parse tree to SymPy objects: operators, sums, shapes and bounds.
+
+Second stage of `derive check` (parse -> build -> diagnose -> check). The builder walks
+the tree and makes every SymPy object itself (no eval, no sympify), keeping shapes,
+index ranges and the degree in the data: a product that does not fit is a `ShapeClash`,
+input that could make the checks run away is refused as an `ExpressionError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import lark
+import sympy as sp
+from sympy import OneMatrix
+
+from derive.core.i18n import gettext, join_list
+from derive.grade.indexed import MatrixSum
+from derive.grade.names import SUBSCRIPTS, Leaves
+from derive.grade.parse import Node, Parsed, Tree, node_start
+from derive.grade.value import (
+    ONE,
+    Shape,
+    ShapeClash,
+    Value,
+    a_shape,
+    index_symbol,
+    merge_indices,
+    scalar,
+    shape_text,
+)
+from derive.models.linear import Model
+
+MAX_DEGREE = 8  # total degree in the data X, y, α, β (u and ŷ count twice)
+MAX_SUMS = 4  # sums multiplied together in a term (their normal form costs a factorial)
+
+
+def build(parsed: Parsed, model: Model) -> Value:
+    """The parsed expression as a `Value`; a free feature index becomes the model's j."""
+    value = Builder(parsed.text, model).build(parsed.tree)
+    free = dict(value.indices)
+    examples = [letter for letter, size in free.items() if size != model.n]
+    if examples:
+        free_index = gettext(
+            "the index {letter} is free: the expression depends on the example "
+            "{letter}, so a sum over {letter} is missing"
+        )
+        raise ShapeClash(free_index.format(letter=examples[0]))
+    if len(free) > 1:
+        two = gettext("two free feature indices ({letters}); use one, j")
+        raise ShapeClash(two.format(letters=join_list(sorted(free))))
+    if free:
+        (letter,) = free
+        value = replace(
+            value,
+            expr=value.expr.xreplace({index_symbol(letter): model.j}),
+            indices=((str(model.j), model.n),),
+        )
+    return value
+
+
+class Builder(Leaves):
+    """Walks a parse tree; one method per tree node, found by name (`_add`, `_sigma`, ...)."""
+
+    def build(self, node: Node) -> Value:
+        if isinstance(node, lark.Token):
+            return self._token(node)
+        method: Callable[[Tree], Value] = getattr(self, f"_{node.data}")
+        value = method(node)
+        if value.degree > MAX_DEGREE:
+            self.fail(
+                gettext(
+                    "more than {limit} data factors multiplied together "
+                    "(X, y, α, β; u and ŷ count twice): not a gradient of this cost"
+                ).format(limit=MAX_DEGREE),
+                node,
+            )
+        if value.sums > MAX_SUMS:
+            self.fail(
+                gettext(
+                    "more than {limit} sums multiplied together (matrix products and y, ŷ "
+                    "count as sums): not a gradient of this cost"
+                ).format(limit=MAX_SUMS),
+                node,
+            )
+        return value
+
+    # ------------------------------------------------------------------ arithmetic
+
+    def _neg(self, node: Tree) -> Value:
+        (operand,) = node.children
+        value = self.build(operand)
+        return replace(value, expr=-value.expr, one=False)
+
+    def _add(self, node: Tree) -> Value:
+        return self._plus(node, 1)
+
+    def _sub(self, node: Tree) -> Value:
+        return self._plus(node, -1)
+
+    def _plus(self, node: Tree, sign: int) -> Value:
+        left_node, right_node = node.children
+        left, right = self.build(left_node), self.build(right_node)
+        if left.shape != right.shape:
+            if left.shape == (ONE, ONE):  # a scalar added to every entry, as NumPy broadcasts
+                left = self._broadcast(scalar(left), right.shape)
+            elif right.shape == (ONE, ONE):
+                right = self._broadcast(scalar(right), left.shape)
+            else:
+                raise self.clash(self._operands("adds", node, left, right), right_node)
+        elif left.is_matrix != right.is_matrix:
+            left, right = scalar(left), scalar(right)
+        expr = left.expr + right.expr if sign > 0 else left.expr - right.expr
+        degree, sums = max(left.degree, right.degree), max(left.sums, right.sums)
+        return Value(
+            expr, left.shape, degree, merge_indices(left, right, where=node_start(node)), sums=sums
+        )
+
+    def _operands(self, verb: str, node: Tree, left: Value, right: Value) -> str:
+        """`a b` multiplies an m×1 (a) by an m×n (b): the two sides of a clash, named."""
+        left_node, right_node = node.children
+        if verb == "multiplies":
+            sentence = gettext(
+                "{whole} multiplies {left_shape} ({left}) by {right_shape} ({right})"
+            )
+        else:
+            sentence = gettext("{whole} adds {left_shape} ({left}) and {right_shape} ({right})")
+        return sentence.format(
+            whole=self.snippet(node),
+            left_shape=a_shape(left.shape),
+            left=self.snippet(left_node),
+            right_shape=a_shape(right.shape),
+            right=self.snippet(right_node),
+        )
+
+    @staticmethod
+    def _broadcast(value: Value, shape: Shape) -> Value:
+        return replace(value, expr=value.expr * OneMatrix(*shape), shape=shape)
+
+    def _mul(self, node: Tree) -> Value:
+        left_node, right_node = node.children
+        left, right = self.build(left_node), self.build(right_node)
+        if left.is_matrix and right.is_matrix and left.shape[1] != right.shape[0]:
+            if left.shape == (ONE, ONE):
+                left = scalar(left)
+            elif right.shape == (ONE, ONE):
+                right = scalar(right)
+            else:
+                sizes = gettext(": the inner sizes {left} and {right} differ").format(
+                    left=left.shape[1], right=right.shape[0]
+                )
+                raise self.clash(
+                    self._operands("multiplies", node, left, right) + sizes, right_node
+                )
+        shape = _product_shape(left, right)
+        ranges = merge_indices(left, right, where=node_start(node))
+        inner = left.is_matrix and right.is_matrix and left.shape[1] != ONE
+        sums = left.sums + right.sums + (1 if inner else 0)
+        degree = left.degree + right.degree
+        return Value(left.expr * right.expr, shape, degree, ranges, sums=sums)
+
+    def _div(self, node: Tree) -> Value:
+        left_node, right_node = node.children
+        left, right = self.build(left_node), scalar(self.build(right_node))
+        if right.is_matrix:
+            divide = gettext("{what} is {shape}: only a number can divide")
+            raise self.clash(
+                divide.format(what=self.snippet(right_node), shape=shape_text(right.shape)),
+                right_node,
+            )
+        if right.degree > 0 or right.indices:
+            self.fail(
+                gettext("division by an expression in the data; divide by numbers, m or n"), node
+            )
+        if right.expr.is_zero:
+            self.fail(gettext("division by zero"), right_node)
+        ranges = merge_indices(left, right, where=node_start(node))
+        return Value(left.expr / right.expr, left.shape, left.degree, ranges, sums=left.sums)
+
+    def _power(self, node: Tree) -> Value:
+        base_node, exponent_node = node.children
+        base = scalar(self.build(base_node))
+        if base.is_matrix:
+            power = gettext(
+                "{what} is {shape}: powers are for numbers (write uᵀu for a sum of squares)"
+            )
+            raise self.clash(
+                power.format(what=self.snippet(base_node), shape=shape_text(base.shape)),
+                base_node,
+            )
+        k = int(self.build(exponent_node).expr)  # parse.py allows whole numbers up to 16
+        if k < 0 and (base.degree or base.indices):
+            self.fail(gettext("a negative power of the data (division by the data)"), node)
+        if k < 0 and base.expr.is_zero:
+            self.fail(gettext("division by zero"), node)
+        degree, sums = base.degree * abs(k), base.sums * abs(k)
+        return Value(base.expr**k, base.shape, degree, base.indices, sums=sums)
+
+    def _transpose(self, node: Tree) -> Value:
+        (operand,) = node.children
+        value = self.build(operand)
+        if value.one:  # 1ᵀ: the row of ones
+            return Value(OneMatrix(ONE, self.model.m), (ONE, self.model.m))
+        if not value.is_matrix:
+            return value
+        return replace(value, expr=value.expr.T, shape=(value.shape[1], value.shape[0]))
+
+    # ------------------------------------------------------------------ sums
+
+    def _total(self, node: Tree) -> Value:
+        """sum(v): the sum of the entries of a vector."""
+        (operand,) = node.children
+        value = self.build(operand)
+        rows, cols = value.shape
+        if not value.is_matrix:
+            return value
+        if cols == ONE:
+            expr = OneMatrix(rows, ONE).T * value.expr
+        elif rows == ONE:
+            expr = value.expr * OneMatrix(cols, ONE)
+        else:
+            vector = gettext("sum() needs a vector; {what} is {shape}")
+            raise self.clash(
+                vector.format(what=self.snippet(operand), shape=shape_text(value.shape)),
+                operand,
+            )
+        return Value(expr, (ONE, ONE), value.degree, value.indices, sums=value.sums + 1)
+
+    def _sigma(self, node: Tree) -> Value:
+        """Σ_i body: the index runs over the examples (1..m) or the features (1..n)."""
+        head, body_node = node.children
+        letter, size = self._sum_head(head, node)
+        body = self.build(body_node)
+        ranges = dict(body.indices)
+        used = ranges.pop(letter, None)
+        if size is not None and used is not None and size != used:
+            ranges_differ = gettext(
+                "the sum over {letter} runs to {size}, but {letter} is used as an index "
+                "that runs to {used}"
+            )
+            raise self.clash(ranges_differ.format(letter=letter, size=size, used=used), node)
+        size = size if size is not None else used if used is not None else self.model.m
+        bound = sp.Dummy(letter, integer=True)
+        limits = sp.Tuple(bound, 0, size - 1)
+        inner = scalar(body)
+        expr = inner.expr.xreplace({index_symbol(letter): bound})
+        total = MatrixSum(expr, limits) if inner.is_matrix else sp.Sum(expr, limits)
+        free = tuple(sorted(ranges.items()))
+        return Value(total, body.shape, body.degree, free, sums=body.sums + 1)
+
+    def _sum_head(self, head: Node, node: Tree) -> tuple[str, sp.Expr | None]:
+        """The index letter and, when written, the size the sum runs to."""
+        if isinstance(head, lark.Token):  # plain: sum_i, Σ_{i}, Σᵢ, Σ[i=1..m]
+            word = str(head)
+            if "[" in word:
+                return word[2], self.names[word[-2]].expr
+            letter = SUBSCRIPTS.get(word[-1], word.rstrip("}")[-1])
+            return self._index_letter(letter, head), None
+        return self._latex_limits(head, node)
+
+    def _latex_limits(self, limits: Tree, node: Tree) -> tuple[str, sp.Expr | None]:
+        parts = {
+            c.data: [str(t) for t in c.children]
+            for c in limits.children
+            if isinstance(c, lark.Tree)
+        }
+        if "lower" not in parts:
+            self.fail(gettext("a sum needs its index: \\sum_{i=1}^{m}"), node)
+        letter = self._index_letter(parts["lower"][0], node)
+        start = int(parts["lower"][1]) if len(parts["lower"]) > 1 else 1
+        if "upper" not in parts:
+            return letter, None
+        size_name = parts["upper"][0]
+        shift = int(parts["upper"][1]) if len(parts["upper"]) > 1 else 0
+        if size_name not in ("m", "n") or (start, shift) not in ((1, 0), (0, 1)):
+            self.fail(
+                gettext("a sum runs over all examples (i=1..m) or all features (k=1..n)"), limits
+            )
+        return letter, self.names[size_name].expr
+
+
+def _product_shape(left: Value, right: Value) -> Shape:
+    if not left.is_matrix:
+        return right.shape
+    if not right.is_matrix:
+        return left.shape
+    return (left.shape[0], right.shape[1])

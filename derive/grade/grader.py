@@ -1,0 +1,340 @@
+"""Check a hand-derived gradient: a verdict, the mistake named, and a counterexample.
+
+The entry point of `derive check` (parse -> build -> diagnose -> check): the text is
+parsed and built here, where both are bounded; comparing runs in a forked child with a
+time limit (timelimit.py). The expected gradients are those the derivation computes
+(article.compute). The result is a frozen `CheckResult` of plain data: codes, a message
+for a student, LaTeX and text of both gradients, and a counterexample when they differ.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import sympy as sp
+
+from derive.core.errors import InputError
+from derive.core.i18n import N_, gettext, join_list
+from derive.core.timelimit import TimeLimitExceeded, run_limited
+from derive.derivation.article import Calculus, compute
+from derive.grade.build import build
+from derive.grade.diagnose import Comparison, Counterexample, Finding
+from derive.grade.feedback import explain, factor_text
+from derive.grade.parse import Parsed, parse
+from derive.grade.value import ONE, ShapeClash, Value, a_shape
+from derive.math.printing import latex, text
+from derive.models.linear import Model, Scale, build_model
+
+WRT = ("alpha", "beta", "beta_j")
+TIME_LIMIT = 10.0  # seconds for comparing one expression (in the child process)
+DIAGNOSES = {  # the codes of the mistakes, in order, as shown (in English, the codes)
+    "sign": N_("sign"),
+    "factor": N_("factor"),
+    "layout": N_("layout"),
+    "shape": N_("shape"),
+    "missing-bias": N_("missing-bias"),
+    "other": N_("other"),
+}
+CODES = tuple(DIAGNOSES)
+# The verdicts, as shown (in English, the code itself, which is also the JSON's value).
+VERDICTS = {
+    "equivalent": N_("equivalent"),
+    "equivalent-up-to-layout": N_("equivalent-up-to-layout"),
+    "not-equivalent": N_("not-equivalent"),
+}
+# One worked example of a diagnosis, for the handouts: the sign is right (ŷ − y absorbs
+# the minus) but the factor 2 is missing, exactly as under the 1/(2m) convention.
+WORKED_EXAMPLE = ("1/m (yhat - y)^T X", "beta")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a check compares with: ∂J/∂α, ∂J/∂β or ∂J/∂βⱼ, as the derivation computes it."""
+
+    wrt: str
+    symbol: str  # ∂J/∂β, for messages
+    expected: sp.Basic
+    shape: tuple[sp.Expr, sp.Expr]
+    component: bool  # ∂J/∂βⱼ: a number that depends on the feature index j
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check; `verdict` is equivalent, equivalent-up-to-layout or
+    not-equivalent, `diagnosis` the codes of the mistakes (in the order of CODES)."""
+
+    text: str
+    wrt: str
+    scale: str
+    verdict: str
+    diagnosis: tuple[str, ...]
+    message: str
+    expected_latex: str
+    expected_text: str
+    given_latex: str | None = None
+    given_text: str | None = None
+    factor: str | None = None
+    difference_latex: str | None = None
+    difference_text: str | None = None
+    counterexample: Counterexample | None = None
+    proof: str | None = None  # "symbolic", "concrete" or "counterexample" (Finding.proof)
+
+    @property
+    def equivalent(self) -> bool:
+        """True also when equal up to layout (a column for a row): exit code 0."""
+        return self.verdict != "not-equivalent"
+
+    @property
+    def shown_verdict(self) -> str:
+        """The verdict in the current language (in English, its code)."""
+        return gettext(VERDICTS[self.verdict])
+
+    @property
+    def headline(self) -> str:
+        """The verdict and the mistakes' codes, in the current language: `not-equivalent
+        [factor]` in English (the codes of the JSON), 不正确（常数因子） in Chinese."""
+        if not self.diagnosis:
+            return self.shown_verdict
+        names = join_list(gettext(DIAGNOSES[code]) for code in self.diagnosis)
+        return gettext("{verdict} [{diagnosis}]").format(
+            verdict=self.shown_verdict, diagnosis=names
+        )
+
+    @property
+    def command(self) -> str:
+        """The command line that runs this check."""
+        scale = "" if self.scale == Scale.MEAN.value else f" --scale {shlex.quote(self.scale)}"
+        return f"derive check {shlex.quote(self.text)} --wrt {self.wrt}{scale}"
+
+    def _repr_markdown_(self) -> str:
+        """The check as Jupyter shows it: the verdict, both gradients, the message."""
+        mark = "✓" if self.equivalent else "✗"
+        lines = [f"**{mark} {self.headline}**", ""]
+        if self.given_latex is not None:
+            lines += [f"{gettext('yours')}: $${self.given_latex}$$", ""]
+        lines += [f"{gettext('correct')}: $${self.expected_latex}$$", "", self.message]
+        return "\n".join(lines)
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON object of `derive check --json` (the keys of the issue come first)."""
+        example = self.counterexample
+        return {
+            "wrt": self.wrt,
+            "equivalent": self.equivalent,
+            "verdict": self.verdict,
+            "diagnosis": list(self.diagnosis),
+            "factor": self.factor,
+            "message": self.message,
+            "given_latex": self.given_latex,
+            "expected_latex": self.expected_latex,
+            "counterexample": None if example is None else _counterexample_json(example),
+            "input": self.text,
+            "scale": self.scale,
+            "given_text": self.given_text,
+            "expected_text": self.expected_text,
+            "difference_latex": self.difference_latex,
+            "difference_text": self.difference_text,
+            "proof": self.proof,
+        }
+
+
+def check_gradient(
+    text: str | bytes,
+    wrt: str,
+    scale: Scale | str = Scale.MEAN,
+    time_limit: float | None = TIME_LIMIT,
+) -> CheckResult:
+    """Check a hand-derived gradient of J with respect to `wrt` (alpha, beta or beta_j).
+
+    Raise `InputError` for text that cannot be read, an unknown `wrt` or scale, or a
+    check stopped at `time_limit` seconds (None: no limit, and no child process).
+    """
+    if wrt not in WRT:
+        raise InputError(
+            gettext(
+                "cannot check a gradient with respect to {wrt}: use alpha, beta or beta_j"
+            ).format(wrt=repr(wrt))
+        )
+    chosen = Scale.parse(scale)
+    parsed = parse(text)
+    built = _build(parsed, chosen)  # bounded by parse.py and build.py: refusals come fast
+    target(chosen, wrt)  # computed here, so that the child process inherits it
+    try:
+        return run_limited(analyse, (parsed, built, wrt, chosen), time_limit)
+    except TimeLimitExceeded as error:
+        raise InputError(
+            gettext("the check of this expression was {error}; simplify it").format(error=error)
+        ) from None
+
+
+def worked_example() -> CheckResult:
+    """The check of WORKED_EXAMPLE, computed: one diagnosis to show in a handout."""
+    text, wrt = WORKED_EXAMPLE
+    return check_gradient(text, wrt)
+
+
+@lru_cache(maxsize=8)
+def target(scale: Scale, wrt: str) -> Target:
+    """The expected gradient, from the derivation's own calculus, for one scale."""
+    model = _model(scale)
+    calculus = _calculus(scale)
+    one, n = ONE, model.n
+    if wrt == "alpha":
+        return Target(wrt, "∂J/∂α", calculus.grad_alpha, (one, one), False)
+    if wrt == "beta":
+        return Target(wrt, "∂J/∂β", calculus.grad_beta, (one, n), False)
+    return Target(wrt, "∂J/∂βⱼ", calculus.grad_beta_entry, (one, one), True)
+
+
+@lru_cache(maxsize=2)
+def _model(scale: Scale) -> Model:
+    return build_model(scale)
+
+
+@lru_cache(maxsize=2)
+def _calculus(scale: Scale) -> Calculus:
+    return compute(_model(scale))
+
+
+def _build(parsed: Parsed, scale: Scale) -> Value | ShapeClash:
+    """The built expression, or the clash of shapes that stopped it."""
+    try:
+        return build(parsed, _model(scale))
+    except ShapeClash as clash:
+        return clash
+
+
+def analyse(parsed: Parsed, built: Value | ShapeClash, wrt: str, scale: Scale) -> CheckResult:
+    """Compare the built expression with the target (runs in the child process)."""
+    goal = target(scale, wrt)
+    model = _model(scale)
+    base = {
+        "text": parsed.text,
+        "wrt": wrt,
+        "scale": scale.value,
+        "expected_latex": latex(goal.expected),
+        "expected_text": text(goal.expected),
+    }
+    if isinstance(built, ShapeClash):
+        return _shape_result(base, built.message)
+    value = built
+    given = {"given_latex": latex(value.expr), "given_text": text(value.expr)}
+    problem, transposed = _shape_problem(value, goal, model)
+    if problem is not None:
+        return _shape_result({**base, **given}, problem)
+    expr = value.expr.T if transposed else value.expr
+    finding = Comparison(model, expr, goal.expected).run()
+    return _result({**base, **given}, finding, transposed, goal, scale)
+
+
+def _shape_problem(value: Value, goal: Target, model: Model) -> tuple[str | None, bool]:
+    """(why the shapes cannot be compared, or None; whether to compare the transpose)."""
+    component = bool(value.indices)
+    yours = _shape_words(value.shape)
+    if goal.component:
+        if value.shape == (ONE, ONE):
+            return None, False
+        if value.shape == (ONE, model.n):
+            entry = gettext(
+                "your expression is {yours}, but {symbol} is one number (the j-th entry); "
+                "to check the whole gradient, use --wrt beta"
+            )
+        else:
+            entry = gettext(
+                "your expression is {yours}, but {symbol} is one number (the j-th entry)"
+            )
+        return entry.format(yours=yours, symbol=goal.symbol), False
+    if component:
+        return (
+            gettext(
+                "your expression has the free index j: it is the j-th entry of a gradient; "
+                "check it with --wrt beta_j"
+            ),
+            False,
+        )
+    if value.shape == goal.shape:
+        return None, False
+    if value.shape == goal.shape[::-1]:
+        return None, True
+    differ = gettext("your expression is {yours}, but {symbol} is {expected}")
+    problem = differ.format(yours=yours, symbol=goal.symbol, expected=_shape_words(goal.shape))
+    return problem + _shape_hint(value), False
+
+
+def _shape_words(shape: tuple[sp.Expr, sp.Expr]) -> str:
+    if shape == (ONE, ONE):
+        return gettext("a number (1×1)")
+    rows, cols = shape
+    if rows == ONE:
+        return gettext("{a_shape} row").format(a_shape=a_shape(shape))
+    if cols == ONE:
+        return gettext("{a_shape} column").format(a_shape=a_shape(shape))
+    return gettext("{a_shape} matrix").format(a_shape=a_shape(shape))
+
+
+def _shape_hint(value: Value) -> str:
+    rows, cols = value.shape
+    if cols == ONE and rows != ONE:
+        return gettext(" (one entry per example: is a sum over the examples missing?)")
+    return ""
+
+
+def _shape_result(base: dict[str, Any], problem: str) -> CheckResult:
+    message = gettext("The shapes do not fit: {problem}.").format(problem=problem)
+    return CheckResult(verdict="not-equivalent", diagnosis=("shape",), message=message, **base)
+
+
+def _result(
+    base: dict[str, Any], finding: Finding, transposed: bool, goal: Target, scale: Scale
+) -> CheckResult:
+    codes = _codes(finding, transposed)
+    if finding.equal:
+        verdict = "equivalent-up-to-layout" if transposed else "equivalent"
+    else:
+        verdict = "not-equivalent"
+    factor = finding.factor
+    difference = finding.difference
+    return CheckResult(
+        verdict=verdict,
+        diagnosis=codes,
+        message=explain(codes, finding, goal.symbol, base["expected_text"], scale),
+        factor=factor_text(abs(factor)) if "factor" in codes and factor is not None else None,
+        difference_latex=None if difference is None else latex(difference),
+        difference_text=None if difference is None else text(difference),
+        counterexample=finding.counterexample,
+        proof=finding.proof,
+        **base,
+    )
+
+
+def _codes(finding: Finding, transposed: bool) -> tuple[str, ...]:
+    found = set()
+    if transposed:
+        found.add("layout")
+    if not finding.equal:
+        if finding.reference is None or finding.factor is None:
+            found.add("other")
+        else:
+            if finding.reference == "missing-bias":
+                found.add("missing-bias")
+            if finding.factor.is_negative:
+                found.add("sign")
+            if abs(finding.factor) != 1:
+                found.add("factor")
+    return tuple(code for code in CODES if code in found)
+
+
+def _counterexample_json(example: Counterexample) -> dict[str, Any]:
+    return {
+        "m": example.m,
+        "n": example.n,
+        "X": [list(row) for row in example.X],
+        "y": list(example.y),
+        "alpha": example.alpha,
+        "beta": list(example.beta),
+        "given": [list(row) for row in example.given],
+        "expected": [list(row) for row in example.expected],
+    }

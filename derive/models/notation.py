@@ -1,0 +1,82 @@
+"""Prose with symbols: `{alpha}`-style placeholders filled in by the printers.
+
+Titles and explanations are written once, as text with named placeholders for the
+model's symbols. For a terminal they are filled with Unicode text; for documents they
+become segments of text and LaTeX, so that every symbol shown comes out of the same
+printer as the formulas and no symbol is typed twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.math.matcalc import MatrixDerivative
+from derive.models.linear import Model
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of prose: plain text, or one formula given as LaTeX."""
+
+    kind: str  # "text" or "math"
+    value: str
+
+
+def symbols(model: Model) -> dict[str, sp.Basic]:
+    """The names prose may use, and the SymPy objects they stand for."""
+    M = model
+    return {
+        "X": M.X,
+        "y": M.y,
+        "alpha": M.alpha,
+        "beta": M.beta,
+        "ones": M.ones,
+        "yhat": M.yhat,
+        "u": M.u,
+        "J": M.J,
+        "eta": M.eta,
+        "m": M.m,
+        "n": M.n,
+        "coefficient": M.coefficient,
+        "i": M.i,
+        "j": M.j,
+        "X_ij": M.X[M.i, M.j],
+        "y_i": M.y[M.i, 0],
+        "yhat_i": M.yhat[M.i, 0],
+        "u_i": M.u[M.i, 0],
+        "beta_j": M.beta[0, M.j],
+        "dJ_dalpha": sp.Derivative(M.J, M.alpha, evaluate=False),
+        "dJ_dbeta": MatrixDerivative(M.J, M.beta),
+        "dJ_du": MatrixDerivative(M.J, M.u),
+        "du_dalpha": MatrixDerivative(M.u, M.alpha),
+        "du_dbeta": MatrixDerivative(M.u, M.beta),
+    }
+
+
+def fill(template: str, model: Model, printer: Callable[[sp.Basic], str]) -> list[Segment]:
+    """Split a template into text and math segments; unknown placeholders are an error."""
+    table = symbols(model)
+    segments: list[Segment] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        name = match.group(1)
+        if name not in table:
+            raise KeyError(f"unknown placeholder {{{name}}} in {template!r}")
+        if match.start() > position:
+            segments.append(Segment("text", template[position : match.start()]))
+        segments.append(Segment("math", printer(table[name])))
+        position = match.end()
+    if position < len(template):
+        segments.append(Segment("text", template[position:]))
+    return segments
+
+
+def fill_text(template: str, model: Model, printer: Callable[[sp.Basic], str]) -> str:
+    """The template as one string, symbols printed in place (for terminals and JSON)."""
+    return "".join(segment.value for segment in fill(template, model, printer))

@@ -1,0 +1,170 @@
+"""The handout as data: what the templates show, with every formula as ready LaTeX.
+
+Fourth stage of the flow (model -> steps -> verify -> handout -> render). It gathers
+the steps, their check results and the prose into one `Handout`; formulas are printed
+here by printing.py, so that the templates only lay things out and never touch SymPy.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from derive.core.errors import InputError
+from derive.core.i18n import N_, current, gettext
+from derive.core.version import __version__
+from derive.derivation.steps import Derivation, Step
+from derive.math.printing import latex, latex_inline, text
+from derive.models.linear import Model
+from derive.models.notation import Segment, fill
+from derive.present.example_view import ExampleView
+from derive.present.formulas import Formula, formula
+from derive.present.prose import CHECKS, EXPLANATIONS, INTRODUCTION, NOTATION
+from derive.verify.finite_differences import NUMERIC_TOLERANCE
+from derive.verify.step_checks import EXPLICIT_SIZES, StepCheck
+
+if TYPE_CHECKING:
+    from derive.grade.grader import CheckResult
+
+DEFAULT_TITLE = N_("The gradient of the mean squared error, step by step")
+MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A step as the handout shows it."""
+
+    number: int
+    key: str
+    heading: tuple[Segment, ...]
+    title: str
+    explanation: tuple[Segment, ...]
+    formulas: tuple[Formula, ...]
+    shape: str  # LaTeX, such as "m \\times 1"
+    shape_text: str
+    note: tuple[Segment, ...]
+    checks: tuple[tuple[str, bool], ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"step-{self.number}"
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.checks) and all(passed for _route, passed in self.checks)
+
+
+@dataclass(frozen=True)
+class Handout:
+    """Everything a handout template needs, in the order it is shown."""
+
+    title: str  # the user's text, escaped by the templates
+    cost: Formula
+    introduction: tuple[Segment, ...]
+    notation: tuple[Segment, ...]
+    symbols: tuple[tuple[str, str], ...]  # a symbol and its shape, as LaTeX
+    steps: tuple[StepView, ...]
+    checks: tuple[tuple[str, tuple[Segment, ...]], ...]
+    scale: str
+    generator: str
+    lang: str
+    example: ExampleView | None = None  # the worked-example section, when there is one
+    check: CheckResult | None = None  # one hand-derived gradient, checked, to show the checker
+
+    @property
+    def verified(self) -> bool:
+        return all(step.verified for step in self.steps)
+
+
+def build_handout(
+    derivation: Derivation, checks: Sequence[StepCheck], title: str | None = None
+) -> Handout:
+    """Assemble the handout of a checked derivation."""
+    model = derivation.model
+
+    prose = _prose(model)
+    cost = derivation["cost"].relations[0]
+    declared = [derivation[key].relations[0] for key in ("inputs", "targets", "bias", "weights")]
+    return Handout(
+        title=gettext(DEFAULT_TITLE) if title is None else title,
+        cost=formula(cost),
+        introduction=prose(INTRODUCTION),
+        notation=prose(NOTATION),
+        symbols=tuple((latex(r.lhs), _shape_latex(r.shape)) for r in declared),
+        steps=step_views(derivation, checks),
+        checks=tuple(
+            (route, tuple(fill(_facts(gettext(sentence)), model, latex_inline)))
+            for route, sentence in CHECKS.items()
+        ),
+        scale=model.scale.value,
+        generator=f"derive {__version__}",
+        lang=current(),
+    )
+
+
+def check_title(title: str) -> None:
+    """Refuse a title that cannot be a one-line heading: empty, too long, control characters."""
+    if not title.strip():
+        raise InputError(gettext("the title is empty"))
+    if len(title) > MAX_TITLE:
+        raise InputError(
+            gettext("the title has {count} characters; at most {limit} fit a heading").format(
+                count=len(title), limit=MAX_TITLE
+            )
+        )
+    for position, character in enumerate(title):
+        if unicodedata.category(character) in ("Cc", "Cs"):
+            code = f"U+{ord(character):04X}"
+            raise InputError(
+                gettext("the title contains a control character ({code}) at {position}").format(
+                    code=code, position=position + 1
+                )
+            )
+
+
+def step_views(
+    derivation: Derivation, checks: Sequence[StepCheck] | None = None
+) -> tuple[StepView, ...]:
+    """The steps as the templates show them; without checks, no check line."""
+    prose = _prose(derivation.model)
+    found = list(checks) if checks is not None else [None] * len(derivation)
+    return tuple(_view(step, check, prose) for step, check in zip(derivation, found, strict=True))
+
+
+def _prose(model: Model) -> Callable[[str], tuple[Segment, ...]]:
+    """Prose in the current language, with the model's symbols as LaTeX segments."""
+
+    def prose(template: str) -> tuple[Segment, ...]:
+        return tuple(fill(gettext(template), model, latex_inline))
+
+    return prose
+
+
+def _view(
+    step: Step, check: StepCheck | None, prose: Callable[[str], tuple[Segment, ...]]
+) -> StepView:
+    return StepView(
+        number=step.number,
+        key=step.key,
+        heading=prose(step.heading),
+        title=step.title,
+        explanation=prose(EXPLANATIONS[step.key]),
+        formulas=tuple(formula(r) for r in step.relations),
+        shape=_shape_latex(step.shape),
+        shape_text="×".join(text(size) for size in step.shape),
+        note=() if step.note_template is None else prose(step.note_template),
+        checks=() if check is None else tuple((r.route, r.passed) for r in check.results),
+    )
+
+
+def _facts(sentence: str) -> str:
+    """Put the sizes and the tolerance the checks really use into their description."""
+    sizes = ", ".join(f"({m}, {n})" for m, n in EXPLICIT_SIZES)
+    parts = f"{round(1 / NUMERIC_TOLERANCE):,}"
+    return sentence.replace("[sizes]", sizes).replace("[parts]", parts)
+
+
+def _shape_latex(shape: tuple[object, object]) -> str:
+    return rf"{latex(shape[0])} \times {latex(shape[1])}"

@@ -1,0 +1,431 @@
+"""Figures of a numeric run, drawn with matplotlib; figure_files.py turns them into files.
+
+Last stage of the flow (model -> steps -> verify -> numeric -> render -> files): figures
+only draw numbers that come from the derivation's generated code, the costs and iterates
+of descent.py and the cost over a grid of contours.py; no formula is restated here. The
+Agg canvas is used directly (no pyplot state); the text is in the current language.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, NullLocator
+from numpy.typing import ArrayLike, NDArray
+
+from derive.core.errors import InputError
+from derive.core.i18n import N_, gettext
+from derive.models.linear import Scale
+from derive.numeric import contours
+from derive.numeric.arrays import Array
+from derive.numeric.conditioning import check_arrays
+from derive.numeric.descent import least_squares
+from derive.present.figure_files import STYLE
+
+Indices = NDArray[np.int64]
+
+# Curves that stay apart in black-and-white print: a line style and a marker each,
+# in dark colours that also differ on screen.
+_STROKES: tuple[tuple[Any, str, str], ...] = (
+    ("-", "o", "#1f5fa8"),
+    ("--", "s", "#b2182b"),
+    (":", "^", "#1b7837"),
+    ("-.", "D", "#762a83"),
+    ((0, (6, 2, 1, 2, 1, 2)), "v", "#8c510a"),
+    ((0, (1, 1)), "x", "#000000"),
+)
+_INK = "#000000"
+# The points marked on the contours: open shapes under the filled end of the path.
+_MARKS: dict[str, dict[str, Any]] = {
+    "minimiser": {"marker": "*", "markersize": 15, "markerfacecolor": "white", "zorder": 3},
+    "start": {"marker": "s", "markersize": 8, "markerfacecolor": "white", "zorder": 5},
+    "end": {"marker": "o", "markersize": 6, "zorder": 6},
+}
+_LINES = "#8a8a8a"  # contour lines: grey, behind the black path
+_LABELS = "#404040"  # their values: darker, to read in print
+_MOST_POINTS = 2000  # a curve with more points is drawn through an even sample of them
+_PATH_POINTS = 400  # the descent path: every early iterate, then a spread of later ones
+_MARKED = 10  # the first iterates of the path get a marker each
+_GRID = 121  # contour grid points per axis
+_FEW_DECADES = 30  # a log axis spanning less than this ratio shows at most one power of 10
+_ROUNDING = 64 * np.finfo(np.float64).eps  # J − J* below this fraction of J* is rounding
+
+
+# --- cost per iteration -------------------------------------------------------------
+
+
+def cost_figure(
+    costs: ArrayLike, *, minimum: float | None = None, title: str | None = None
+) -> Figure:
+    """J after each step on a log scale; with `minimum` (the least cost J*), J − J*.
+
+    Descent on a quadratic cost converges linearly, so J − J* falls on a straight line of
+    the log scale, while J itself levels off at J*. Values a log scale cannot show (≤ 0,
+    or J − J* within rounding of J*) are left out.
+    """
+    shown = _excess(_series(costs, N_("costs")), minimum)
+    steps = np.flatnonzero(shown > _floor(minimum))
+    steps = steps[_even_sample(len(steps), _MOST_POINTS)]
+    figure, axes = _canvas(title or gettext("Cost per iteration"), (6.4, 4.0))
+    line, _, colour = _STROKES[0]
+    axes.plot(steps, shown[steps], linestyle=line, color=colour, linewidth=1.5)
+    _log_scale(axes, shown[steps])
+    axes.set_xlabel(gettext("iteration k"))
+    axes.set_ylabel(_cost_label(minimum))
+    return figure
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _log_scale(axes: Axes, values: Array) -> None:
+    """A log scale labelled 10⁻², 10⁰, … as plain text (matplotlib's $10^{-2}$ is slow);
+    when `values` span too few decades for two powers of ten, evenly spaced round values
+    are labelled instead."""
+    axes.set_yscale("log")
+    if len(values) and values.min() > 0 and values.max() < _FEW_DECADES * values.min():
+        axes.yaxis.set_major_locator(MaxNLocator(5))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.6g}"))
+        axes.yaxis.set_minor_locator(NullLocator())
+        return
+    axes.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+    axes.yaxis.set_minor_formatter(NullFormatter())
+
+
+def _power_of_ten(value: float, _position: int) -> str:
+    if value <= 0:
+        return ""
+    exponent = round(math.log10(value))
+    if not math.isclose(value, 10.0**exponent, rel_tol=1e-9):
+        return ""
+    return "10" + str(exponent).translate(_SUPERSCRIPTS)
+
+
+def _excess(values: Array, minimum: float | None) -> Array:
+    """The costs to draw: J itself, or J − J* when the least cost J* is given."""
+    if minimum is None:
+        return values
+    if not np.isfinite(minimum):
+        raise InputError(
+            gettext("the least cost J* must be a finite number, not {value}").format(
+                value=repr(minimum)
+            )
+        )
+    shifted: Array = values - minimum
+    return shifted
+
+
+def _cost_label(minimum: float | None) -> str:
+    if minimum is None:
+        return gettext("cost J")
+    return gettext("excess cost J − J*, with J* = {minimum}").format(minimum=f"{minimum:.6g}")
+
+
+def _floor(minimum: float | None) -> float:
+    """The smallest value worth drawing: 0, or the rounding level of J − J*."""
+    return 0.0 if minimum is None else _ROUNDING * abs(minimum)
+
+
+# --- several learning rates ---------------------------------------------------------
+
+
+def learning_rate_figure(
+    curves: Sequence[tuple[float, ArrayLike]],
+    *,
+    bound: float,
+    minimum: float | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The cost against the iteration (log scale) for each (η, costs), labelled with η and
+    η/bound (bound = 2/λmax). A curve that grows, η above the bound, is drawn until it
+    leaves the top of the axes; with `minimum` the curves show J − J* as in `cost_figure`.
+    """
+    if not (np.isfinite(bound) and bound > 0):
+        raise InputError(
+            gettext("the bound 2/λmax must be a positive number, not {value}").format(
+                value=repr(bound)
+            )
+        )
+    if not curves:
+        raise InputError(gettext("a learning-rate figure needs at least one curve"))
+    series = [(float(lr), _excess(_series(c, N_("costs")), minimum)) for lr, c in curves]
+    low, high = _limits([values for _, values in series], _floor(minimum))
+    figure, axes = _canvas(
+        title or gettext("Cost per iteration for several learning rates"), (6.4, 5.0)
+    )
+    for index, (lr, values) in enumerate(series):
+        style = _Style(*_STROKES[index % len(_STROKES)], _rate_label(lr, bound))
+        _rate_curve(axes, values, (low, high), style, stagger=index / len(series))
+    _log_scale(axes, np.array([low, high]))
+    axes.set_ylim(low, high)
+    axes.set_xlabel(gettext("iteration k"))
+    axes.set_ylabel(_cost_label(minimum))
+    figure.legend(
+        loc="outside lower center",
+        ncols=2,
+        fontsize=9,
+        title=gettext("learning rate η, against the bound 2/λmax = {bound}").format(
+            bound=f"{bound:.4g}"
+        ),
+        title_fontsize=9,
+        frameon=False,
+    )
+    return figure
+
+
+def _limits(series: Sequence[Array], floor: float) -> tuple[float, float]:
+    """Log-axis limits: every value of a curve that does not grow, and two decades above
+    the start for one that does (beyond that it leaves the axes)."""
+    finite = np.concatenate([values[np.isfinite(values)] for values in series])
+    positive = finite[finite > floor]
+    if len(positive) == 0:
+        raise InputError(gettext("no cost of these curves can be shown on a log scale"))
+    start = max((float(v[0]) for v in series if np.isfinite(v[0])), default=0.0)
+    top = min(float(positive.max()), 100 * start) if start > 0 else float(positive.max())
+    return float(positive.min()) / 2, top * 2
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How one curve is drawn and named."""
+
+    line: Any  # a matplotlib line style: a name or (offset, dashes)
+    marker: str
+    colour: str
+    label: str
+
+
+def _rate_curve(
+    axes: Axes, values: Array, limits: tuple[float, float], style: _Style, stagger: float
+) -> None:
+    """One curve, cut where it leaves the axes; its markers start `stagger` of the way to
+    the next, so that the markers of curves on top of each other stay apart."""
+    low, high = limits
+    steps = np.arange(len(values))
+    outside = np.flatnonzero(~np.isfinite(values) | (values > high))
+    if len(outside):  # draw up to the first value beyond the top, placed just above it
+        end = int(outside[0])
+        values = np.append(values[:end], 10 * high)
+        steps = steps[: end + 1]
+    keep = np.flatnonzero(values >= low)
+    keep = keep[_even_sample(len(keep), _MOST_POINTS)]
+    every = max(1, len(keep) // 8)
+    axes.plot(
+        steps[keep],
+        values[keep],
+        linestyle=style.line,
+        marker=style.marker,
+        color=style.colour,
+        linewidth=1.4,
+        markersize=5,
+        markerfacecolor="white",
+        markevery=(int(stagger * every), every),
+        label=style.label,
+    )
+
+
+def _rate_label(lr: float, bound: float) -> str:
+    """η and its ratio to the bound, with digits enough not to round a near miss to 1."""
+    ratio = lr / bound
+    digits = 2
+    while ratio != 1 and round(ratio, digits) == 1 and digits < 6:
+        digits += 1
+    return gettext("η = {lr} ({ratio} × bound)").format(lr=f"{lr:.4g}", ratio=f"{ratio:.{digits}f}")
+
+
+# --- contours over the two weights --------------------------------------------------
+
+
+def contour_figure(
+    X: ArrayLike,
+    y: ArrayLike,
+    alphas: ArrayLike,
+    betas: ArrayLike,
+    *,
+    scale: Scale | str = Scale.MEAN,
+    names: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Contours of the cost over (β₁, β₂) of data with two features, and the descent path.
+
+    The bias is held at its best value for each (β₁, β₂) (the profile cost, said on the
+    figure); the path is (β₁, β₂) of each iterate (`alphas`, `betas`), its first iterates
+    marked, start and end labelled, and the least-squares minimiser marked. `names`
+    names the two features on the axes.
+    """
+    data, target = check_arrays(X, y)
+    if data.shape[1] != 2:
+        raise InputError(
+            gettext("a contour plot needs exactly 2 features, not {count}").format(
+                count=data.shape[1]
+            )
+        )
+    path_alphas, path = _path(alphas, betas)
+    best = np.asarray(least_squares(data, target)[1], dtype=np.float64)  # lstsq: independent
+    cost = contours.ProfileCost(data, target, Scale.parse(scale))
+    box = contours.region(np.vstack([path, best]), cost.curvature())
+    grid = cost.grid(box, _GRID)
+    at = contours.levels(float(grid.values.min()), float(grid.values.max()))
+    shown = path[_early_then_spread(len(path), _PATH_POINTS)]
+    places = contours.label_places(cost, best, box, at[1::2], _along(shown))
+    figure, axes = _canvas(
+        title or gettext("Cost contours and the path of gradient descent"), (6.4, 4.8)
+    )
+    _draw_contours(axes, grid, at, places)
+    _draw_path(axes, shown, path_alphas)
+    _mark(axes, best, "minimiser", gettext("least-squares minimiser"))
+    _finish_plane(axes, box, names)
+    return figure
+
+
+def _path(alphas: ArrayLike, betas: ArrayLike) -> tuple[Array, Array]:
+    """The iterates as k values of α and a k×2 array of (β₁, β₂), checked."""
+    path_alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
+    path = np.asarray(betas, dtype=np.float64)
+    if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+        raise InputError(
+            gettext("the path needs one (β₁, β₂) row per iterate, not shape {shape}").format(
+                shape=path.shape
+            )
+        )
+    if len(path_alphas) != len(path):
+        raise InputError(
+            gettext("{alphas} values of α for {betas} iterates of β").format(
+                alphas=len(path_alphas), betas=len(path)
+            )
+        )
+    if not (np.isfinite(path).all() and np.isfinite(path_alphas).all()):
+        raise InputError(gettext("the path of a diverged run cannot be drawn on the contours"))
+    return path_alphas, path
+
+
+def _draw_contours(axes: Axes, grid: contours.Grid, at: Array, places: Array) -> None:
+    """Grey contour lines of the profile cost, every other one labelled with its value at
+    `places` (matplotlib's own choice when there are none)."""
+    drawn = axes.contour(grid.b1, grid.b2, grid.values, levels=at, colors=_LINES, linewidths=0.8)
+    manual = [tuple(place) for place in places] if len(places) else False
+    axes.clabel(drawn, levels=at[1::2], fontsize=8, fmt="%.3g", colors=_LABELS, manual=manual)
+
+
+def _along(points: Array, per_segment: int = 8) -> Array:
+    """Points on the segments between successive points, for keeping labels off a path."""
+    if len(points) < 2:
+        return points
+    fractions = np.linspace(0.0, 1.0, per_segment, endpoint=False)[:, None, None]
+    spread = points[:-1] + fractions * (points[1:] - points[:-1])
+    return np.vstack([spread.reshape(-1, 2), points[-1:]])
+
+
+def _draw_path(axes: Axes, path: Array, alphas: Array) -> None:
+    """The path (β₁, β₂) through the iterates drawn: the first ones marked, start and end
+    labelled with their iteration k (`alphas` has one α for every iterate of the run)."""
+    axes.plot(
+        path[:, 0],
+        path[:, 1],
+        color=_INK,
+        linewidth=0.9,
+        marker="o",
+        markersize=3.5,
+        markevery=list(range(min(_MARKED, len(path)))),
+        zorder=4,
+        label=gettext("descent path (β of each iterate)"),
+    )
+    first, last = (f"{alpha:.3g}" for alpha in (alphas[0], alphas[-1]))
+    _mark(axes, path[0], "start", gettext("start, k = 0 (α = {alpha})").format(alpha=first))
+    end = gettext("end, k = {k} (α = {alpha})").format(k=len(alphas) - 1, alpha=last)
+    _mark(axes, path[-1], "end", end)
+    _label_start(axes, path)
+
+
+def _mark(axes: Axes, point: Array, kind: str, label: str) -> None:
+    axes.plot(*point, linestyle="none", color=_INK, label=label, **_MARKS[kind])
+
+
+def _label_start(axes: Axes, path: Array) -> None:
+    """ "start" beside the first iterate, on the side away from the first step."""
+    step = path[min(1, len(path) - 1)] - path[0]
+    away = np.where(step > 0, -1, 1)  # each axis keeps its sign whatever its scale
+    axes.annotate(
+        gettext("start"),
+        path[0],
+        xytext=(7 * away[0], 7 * away[1]),
+        textcoords="offset points",
+        ha="right" if away[0] < 0 else "left",
+        va="top" if away[1] < 0 else "bottom",
+        fontsize=9,
+        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        zorder=7,
+    )
+
+
+def _finish_plane(axes: Axes, box: contours.Region, names: Sequence[str] | None) -> None:
+    axes.set_xlim(box.low[0], box.high[0])
+    axes.set_ylim(box.low[1], box.high[1])
+    if box.same_scale:
+        axes.set_aspect("equal", adjustable="box")
+    if names is None:
+        axes.set_xlabel("β₁")
+        axes.set_ylabel("β₂")
+    else:
+        weight = gettext("{beta} (weight of {name})")
+        axes.set_xlabel(weight.format(beta="β₁", name=_plain(names[0])))
+        axes.set_ylabel(weight.format(beta="β₂", name=_plain(names[1])))
+    if box.same_scale:
+        note = gettext("contours: cost J with the bias α at its best for each (β₁, β₂)")
+    else:
+        note = gettext(
+            "contours: cost J with the bias α at its best for each (β₁, β₂); "
+            "the axes have different scales"
+        )
+    axes.set_title(note, fontsize=8, style="italic")
+    axes.figure.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+
+
+def _plain(text: str) -> str:
+    """Text that matplotlib shows as written (a $ would start mathematics)."""
+    return text.replace("$", r"\$")
+
+
+# --- shared -------------------------------------------------------------------------
+
+
+def _canvas(title: str, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    """A figure on the Agg canvas (no pyplot, no display), with one titled pair of axes."""
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=size, dpi=100, layout="constrained")
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        figure.suptitle(title)
+        axes.grid(True, which="major", alpha=0.3)
+    return figure, axes
+
+
+def _series(values: ArrayLike, what: str) -> Array:
+    series = np.asarray(values, dtype=np.float64).reshape(-1)
+    if len(series) == 0:
+        raise InputError(gettext("there are no {what} to draw").format(what=gettext(what)))
+    return series
+
+
+def _even_sample(count: int, limit: int) -> Indices:
+    """Indices of at most `limit` evenly spread items of `count`, the first and the last."""
+    if count <= limit:
+        return np.arange(count, dtype=np.int64)
+    return np.unique(np.round(np.linspace(0, count - 1, limit)).astype(np.int64))
+
+
+def _early_then_spread(count: int, limit: int) -> Indices:
+    """Indices of every early item, then of later ones spread geometrically to the last."""
+    if count <= limit:
+        return np.arange(count, dtype=np.int64)
+    head = limit // 2
+    tail = np.round(np.geomspace(head, count - 1, limit - head)).astype(np.int64)
+    return np.unique(np.concatenate([np.arange(head), tail]))

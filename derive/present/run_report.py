@@ -1,0 +1,178 @@
+"""What `derive run` shows: the fit beside the least-squares reference, as text or JSON.
+
+Presentation for the numeric stage (model -> steps -> verify -> numeric -> render -> files):
+it receives a finished `FitResult` and the reference and only formats them, plus a
+progress bar that appears when a run lasts longer than about a second.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+from derive.core.i18n import gettext
+from derive.numeric.arrays import Array
+from derive.numeric.dataset import Dataset
+from derive.numeric.descent import FitResult
+from derive.present.width import ljust, rjust, width
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The least-squares coefficients a fit is compared with."""
+
+    alpha: float
+    beta: Array
+
+    def differences(self, fit: FitResult) -> list[float]:
+        """|fit − reference| / |reference| for α and each β (absolute where it is 0)."""
+        pairs = zip([fit.alpha, *fit.beta], [self.alpha, *self.beta], strict=True)
+        return [abs(a - b) / abs(b) if b != 0 else abs(a - b) for a, b in pairs]
+
+
+def run_json(data: Dataset, fit: FitResult, reference: Reference) -> dict[str, Any]:
+    """The keys of the contract: alpha, beta, cost, iterations, converged, lr, lr_max, reference."""
+    return {
+        "alpha": fit.alpha,
+        "beta": dict(zip(data.features, map(float, fit.beta), strict=True)),
+        "cost": fit.cost,
+        "iterations": fit.iterations,
+        "converged": fit.converged,
+        "lr": fit.lr,
+        "lr_max": fit.lr_max,
+        "reference": {
+            "alpha": reference.alpha,
+            "beta": dict(zip(data.features, map(float, reference.beta), strict=True)),
+        },
+    }
+
+
+def run_text(data: Dataset, fit: FitResult, reference: Reference, standardized: bool) -> str:
+    """The run for a terminal: settings, outcome, coefficients beside the reference."""
+    if standardized:
+        heading = gettext("{path}: {target} from {count} standardized features, {rows} rows")
+    else:
+        heading = gettext("{path}: {target} from {count} features, {rows} rows")
+    settings = gettext(
+        "gradient descent ({method}), learning rate η = {lr} (bound 2/λmax = {bound})"
+    )
+    lines = [
+        heading.format(
+            path=data.path, target=data.target, count=len(data.features), rows=len(data.y)
+        ),
+        settings.format(method=fit.method, **_apart(lr=fit.lr, bound=fit.lr_max)),
+        _outcome(fit),
+        "",
+        _columns(_width(data), gettext("gradient descent"), gettext("least squares")),
+    ]
+    names = ["α", *(f"β {name}" for name in data.features)]
+    ours = [fit.alpha, *fit.beta]
+    theirs = [reference.alpha, *reference.beta]
+    for name, a, b in zip(names, ours, theirs, strict=True):
+        lines.append(f"{ljust(name, _width(data))}  {a:>22.12g}  {b:>22.12g}")
+    differences = reference.differences(fit)
+    worst = max(range(len(differences)), key=differences.__getitem__)
+    lines += [
+        "",
+        gettext("cost J = {cost}").format(cost=f"{fit.cost:.12g}"),
+        gettext("largest relative difference from least squares: {difference} ({name})").format(
+            difference=f"{differences[worst]:.2g}", name=names[worst]
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _apart(**values: float) -> dict[str, str]:
+    """The values with 6 significant digits, or as many more as keep them apart (a rate
+    just below its bound must not print as equal to it)."""
+    for digits in range(6, 17):
+        shown = {name: f"{value:.{digits}g}" for name, value in values.items()}
+        if len(set(shown.values())) == len(set(values.values())):
+            return shown
+    return shown
+
+
+def _columns(columns: int, ours: str, theirs: str) -> str:
+    return f"{'':<{columns}}  {rjust(ours, 22)}  {rjust(theirs, 22)}"
+
+
+def _width(data: Dataset) -> int:
+    return max(width(f"β {name}") for name in data.features)
+
+
+def _outcome(fit: FitResult) -> str:
+    facts = {
+        "k": fit.iterations,
+        "norm": f"{fit.gradient_norm:.2g}",
+        "tol": f"{fit.tol:g}",
+        "condition": f"{fit.condition:.2g}",
+    }
+    if fit.converged:
+        sentence = gettext(
+            "converged after {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol})"
+        )
+        return sentence.format(**facts)
+    if fit.stalled:
+        sentence = gettext(
+            "stalled after {k} iterations: ‖∇J‖ is {norm} of its start and no longer shrinks "
+            "(rounding); the tolerance {tol} is out of reach"
+        )
+        return sentence.format(**facts)
+    needed = fit.condition / 2 * math.log(1 / fit.tol) if fit.tol > 0 else math.inf
+    sentence = gettext(
+        "did not converge in {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol}). "
+        "The Hessian's condition number is {condition}, so descent needs about {needed} "
+        "iterations; --standardize may lower it"
+    )
+    return sentence.format(**facts, needed=f"{needed:.2g}")
+
+
+def warning_lines(messages: Sequence[str]) -> list[str]:
+    return [gettext("Warning: {message}").format(message=message) for message in messages]
+
+
+class DelayedProgress:
+    """A progress bar on stderr that appears only once a run has lasted `delay` seconds."""
+
+    def __init__(self, total: int, *, delay: float = 1.0, console: Console | None = None) -> None:
+        self.total = total
+        self.delay = delay
+        self.console = console or Console(stderr=True)
+        self.started = time.perf_counter()
+        self.bar: Progress | None = None
+        self.task = TaskID(0)
+
+    def __call__(self, step: int, relative: float) -> None:
+        if self.bar is None:
+            if time.perf_counter() - self.started < self.delay or not self.console.is_terminal:
+                return
+            self.bar = Progress(
+                TextColumn("descent"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("‖∇J‖ {task.fields[relative]}"),
+                console=self.console,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("descent", total=self.total, relative="")
+        self.bar.update(self.task, completed=step, relative=f"{relative:.1e}")
+
+    def __enter__(self) -> DelayedProgress:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.bar is not None:
+            self.bar.stop()
