@@ -11,15 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from derive.core.i18n import set_language
-    from derive.derivation.steps import Derivation, Relation, Step
     from derive.grade.grader import CheckResult, check_gradient
     from derive.math.matcalc import matrix_derivative, orient
     from derive.math.printing import latex, text
     from derive.models.linear import Model, Scale
     from derive.numeric.dataset import Dataset, read_csv
-    from derive.numeric.descent import FitResult, NonUniqueWarning, fit, least_squares
+    from derive.numeric.descent import FitResult, NonUniqueWarning, fit
+    from derive.numeric.reference import least_squares
     from derive.render.handouts import write_handouts
     from derive.render.jupyter import derivation
+    from derive.steps.derivation import Derivation, Relation, Step
     from derive.verify.step_checks import RouteResult, StepCheck, check_derivation, check_step
 
 from derive.core.version import __version__ as __version__
@@ -30,7 +31,7 @@ _EXPORTS = {
     "FitResult": "derive.numeric.descent",
     "NonUniqueWarning": "derive.numeric.descent",
     "fit": "derive.numeric.descent",
-    "least_squares": "derive.numeric.descent",
+    "least_squares": "derive.numeric.reference",
     "CheckResult": "derive.grade.grader",
     "check_gradient": "derive.grade.grader",
     "Model": "derive.models.linear",
@@ -39,9 +40,9 @@ _EXPORTS = {
     "matrix_derivative": "derive.math.matcalc",
     "orient": "derive.math.matcalc",
     "text": "derive.math.printing",
-    "Derivation": "derive.derivation.steps",
-    "Relation": "derive.derivation.steps",
-    "Step": "derive.derivation.steps",
+    "Derivation": "derive.steps.derivation",
+    "Relation": "derive.steps.derivation",
+    "Step": "derive.steps.derivation",
     "derivation": "derive.render.jupyter",
     "RouteResult": "derive.verify.step_checks",
     "StepCheck": "derive.verify.step_checks",

@@ -12,9 +12,9 @@ os.environ.setdefault("SYMPY_CACHE_SIZE", "20000")
 
 import pytest
 
-from derive.derivation.article import derivation
-from derive.derivation.steps import Derivation
 from derive.models.linear import Scale
+from derive.steps.article import derivation
+from derive.steps.derivation import Derivation
 from derive.verify.step_checks import StepCheck, check_derivation
 
 

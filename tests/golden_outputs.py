@@ -11,6 +11,7 @@ what a reader sees, so that the goldens hold for any release pyproject.toml admi
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -97,13 +99,13 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def _run(command: Command, folder: Path) -> dict[str, bytes]:
+def _run(command: Command, folder: Path, seed: str) -> dict[str, bytes]:
     out = folder / command.name
     out.mkdir(parents=True)
     args = [a.replace("{out}", str(out)) for a in command.args]
     if command.writes and "--plot" not in command.args:
         args += ["--out", str(out)]
-    env = {**os.environ, "PYTHONHASHSEED": "0", "COLUMNS": "100", "NO_COLOR": "1"}
+    env = {**os.environ, "PYTHONHASHSEED": seed, "COLUMNS": "100", "NO_COLOR": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "derive", *args], capture_output=True, env=env, cwd=out
     )
@@ -120,11 +122,13 @@ def _placed(printed: bytes, out: Path) -> bytes:
     return printed.replace(str(out).encode(), b"{out}").replace(str(DATA).encode(), b"{data}")
 
 
-def produce(folder: Path) -> dict[str, dict[str, bytes]]:
-    """Run every command, two at a time, and return its outputs by command and file."""
+def produce(
+    folder: Path, commands: tuple[Command, ...] = COMMANDS, seed: str = "0"
+) -> dict[str, dict[str, bytes]]:
+    """Run the commands, two at a time, and return their outputs by command and file."""
     with ThreadPoolExecutor(2) as pool:
-        results = pool.map(lambda c: _run(c, folder), COMMANDS)
-        return {c.name: r for c, r in zip(COMMANDS, results)}
+        results = pool.map(lambda c: _run(c, folder, seed), commands)
+        return {c.name: r for c, r in zip(commands, results, strict=True)}
 
 
 _SVG = re.compile(rb"<svg\b.*?</svg>", re.DOTALL)
@@ -140,15 +144,29 @@ def _pdf_text(data: bytes) -> bytes:
     return b"pages: " + count.group(1) + b"\n" + done.stdout
 
 
+def _rounded(value: Any) -> Any:
+    """Floats to 10 significant digits: NumPy's and BLAS's releases may move the last ones."""
+    if isinstance(value, float):
+        return float(f"{value:.10g}")
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
 def normal_form(name: str, data: bytes) -> bytes:
-    """What of a file derive decides: figures drawn by matplotlib become a marker with
-    their size class, a PDF becomes its text and page count."""
+    """What of a file derive decides: figures drawn by matplotlib become a marker, a PDF
+    becomes its text and page count, the numbers of printed JSON 10 significant digits."""
     if name.endswith(".pdf"):
         return _pdf_text(data)
     if name.endswith(".svg"):
         return b"<svg/>\n"
     if name.endswith(".html"):
         return _SVG.sub(b"<svg/>", data)
+    if name == "stdout" and data.startswith((b"{\n", b"[\n")):  # --json
+        shown = json.dumps(_rounded(json.loads(data)), indent=2, ensure_ascii=False)
+        return shown.encode() + b"\n"
     return data
 
 

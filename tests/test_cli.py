@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from derive.cli.main import cli
-from derive.derivation.steps import Derivation
+from derive.steps.derivation import Derivation
 
 KEYS = {"number", "key", "title", "latex", "shape", "checks"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,12 +114,12 @@ def test_input_errors_become_one_line_and_exit_2(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from derive.core.errors import InputError
-    from derive.derivation import steps
+    from derive.steps import article
 
     def refuse(scale: str) -> Derivation:
         raise InputError("the cost scale 'x' is not one of 1/m, 1/(2m)")
 
-    monkeypatch.setattr(steps, "derivation", refuse)
+    monkeypatch.setattr(article, "derivation", refuse)
     result = runner.invoke(cli, ["steps"])
     assert result.exit_code == 2
     assert result.output.strip() == "Error: the cost scale 'x' is not one of 1/m, 1/(2m)"

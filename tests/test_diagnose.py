@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive.derivation.article import compute
 from derive.grade.diagnose import (
     SIZES,
     Comparison,
@@ -15,6 +14,7 @@ from derive.grade.diagnose import (
     proportion,
 )
 from derive.models.linear import build_model
+from derive.steps.article import compute
 
 M = build_model()
 GRADIENT = compute(M).grad_beta  # -(2/m) uᵀX

@@ -13,7 +13,6 @@ import sympy as sp
 from click.testing import CliRunner
 
 from derive.cli.main import cli
-from derive.derivation.steps import Derivation
 from derive.numeric.worked_example import (
     DEFAULT,
     first_iteration,
@@ -21,6 +20,7 @@ from derive.numeric.worked_example import (
     load_example,
     work,
 )
+from derive.steps.derivation import Derivation
 
 KEYS = {
     "X",
@@ -58,7 +58,7 @@ def test_the_first_iteration_by_hand(mean: Derivation) -> None:
 
 @pytest.mark.parametrize("scale", ["1/m", "1/(2m)"])
 def test_exact_and_generated_float_iterations_agree(scale: str) -> None:
-    from derive.derivation.article import derivation
+    from derive.steps.article import derivation
 
     exact = first_iteration(derivation(scale), DEFAULT)
     floats = float_iteration(DEFAULT, scale)

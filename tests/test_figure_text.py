@@ -16,11 +16,11 @@ from click.testing import CliRunner
 
 from derive.cli.main import cli
 from derive.core.i18n import language
-from derive.derivation.steps import Derivation
 from derive.numeric.worked_example import WorkedExample, work
 from derive.present import figure_files, fonts, plots
 from derive.present.example_figures import start_figures
 from derive.present.example_view import Figure
+from derive.steps.derivation import Derivation
 
 Need = Callable[..., None]
 

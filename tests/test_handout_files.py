@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from derive.cli.main import cli
-from derive.derivation.steps import Derivation
+from derive.steps.derivation import Derivation
 
 Need = Callable[..., None]
 HOSTILE_TITLE = r"\input{/etc/passwd} \write18{touch pwned} </title><script>alert(1)</script> 100%"

@@ -38,7 +38,7 @@ def _source_messages() -> set[str]:
     keywords = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
     python = extract_from_dir(ROOT / "derive", [("**.py", "python")], keywords=keywords)
     templates = extract_from_dir(
-        ROOT / "templates",
+        ROOT / "derive" / "render" / "templates",
         [("**.html.j2", "jinja2"), ("**.tex.j2", "jinja2")],
         options_map={"**.html.j2": {"extensions": "jinja2.ext.i18n"}, "**.tex.j2": TEX_DELIMITERS},
         keywords=keywords,

@@ -10,7 +10,6 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.derivation.article import compute
 from derive.models.linear import Scale, build_model
 from derive.numeric.codegen import (
     Moments,
@@ -20,6 +19,7 @@ from derive.numeric.codegen import (
     gradients,
     gram_form,
 )
+from derive.steps.article import compute
 
 FACTOR = {Scale.MEAN: 1.0, Scale.HALF_MEAN: 0.5}  # J = FACTOR · mean of squared errors
 

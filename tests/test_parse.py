@@ -38,7 +38,7 @@ def test_a_backslash_chooses_the_latex_notation(text: str, notation: str) -> Non
 
 
 def test_the_grammar_is_package_data_read_once() -> None:
-    assert files("derive").joinpath("grammar.lark").is_file()  # inside the package: in wheels
+    assert files("derive.grade").joinpath("grammar.lark").is_file()  # inside the package: in wheels
     assert parser() is parser()
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive.derivation.steps import Derivation
 from derive.math.printing import latex, relation_latex, relation_text, shape_text, text
 from derive.models.linear import build_model
+from derive.steps.derivation import Derivation
 
 M = build_model()
 

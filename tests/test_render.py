@@ -9,7 +9,6 @@ import pytest
 
 from derive.core.atomic import replace_files
 from derive.core.errors import InputError
-from derive.derivation.steps import Derivation
 from derive.present.handout import Handout, build_handout, check_title
 from derive.render import handouts as render
 from derive.render.handouts import (
@@ -20,6 +19,7 @@ from derive.render.handouts import (
     tex_escape,
     write_handout,
 )
+from derive.steps.derivation import Derivation
 from derive.verify.step_checks import StepCheck
 
 HOSTILE = [
@@ -57,6 +57,27 @@ def test_mathml_keeps_the_latex_as_alternative_text() -> None:
     shown = mathml(r"\mathbf{u}^{\top} \mathbf{X}")
     assert shown.startswith('<math alttext="\\mathbf{u}^{\\top} \\mathbf{X}"')
     assert 'display="block"' in shown
+
+
+@pytest.mark.parametrize(
+    ("latex", "token"),
+    [
+        (r"\mathbf{1}", "<mn>&#x1D7CF;</mn>"),  # MATHEMATICAL BOLD DIGIT ONE
+        (r"\boldsymbol{\beta}", "<mi>&#x1D737;</mi>"),  # MATHEMATICAL BOLD ITALIC SMALL BETA
+        (r"\mathbf{X}", "<mi>&#x1D417;</mi>"),  # latex2mathml's own MATHEMATICAL BOLD CAPITAL X
+        (r"\mathbf{Xy}", "<mi>&#x1D417;</mi><mi>&#x1D432;</mi>"),
+        (r"\mathbf{12}", "<mn>&#x1D7CF;&#x1D7D0;</mn>"),
+    ],
+)
+def test_bold_is_written_in_bold_characters_that_chromium_shows(latex: str, token: str) -> None:
+    shown = mathml(latex)
+    assert token in shown
+    assert "mathvariant" not in shown
+    assert shown.startswith(f'<math alttext="{latex}"')
+
+
+def test_a_bold_token_without_bold_characters_keeps_its_mathvariant() -> None:
+    assert '<mn mathvariant="bold">1.5</mn>' in mathml(r"\mathbf{1.5}")
 
 
 @pytest.mark.parametrize(

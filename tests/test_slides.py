@@ -138,3 +138,32 @@ def test_printing_gives_one_slide_per_page(
     info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True)
     total = page.locator("section.slide").count()
     assert re.search(rf"^Pages:\s+{total}$", info.stdout, re.MULTILINE)
+
+
+# The math font stack of slides.css; step 13's slide: ∂uᵢ/∂α = −1, then ∂u/∂α = −𝟏.
+MATH_FONTS = {"STIX Two Math", "Latin Modern Math", "DejaVu Math TeX Gyre"}
+NUMBER_ONE = "#slide-14 .relation:nth-child(1) .rhs mn"
+ONES_VECTOR = "#slide-14 .relation:nth-child(2) .rhs mn"
+
+
+def test_the_ones_vector_is_drawn_bold_not_as_the_number_one(deck: Any) -> None:
+    page, _problems = deck
+    for key in ("1", "4", "Enter", "Space"):  # step 13, its formulas shown
+        page.keyboard.press(key)
+    page.wait_for_timeout(400)  # let the reveal transition finish
+    vector, number = page.locator(ONES_VECTOR), page.locator(NUMBER_ONE)
+    assert vector.bounding_box()["width"] > 1.05 * number.bounding_box()["width"]  # bold is wider
+    assert vector.text_content() == "\U0001d7cf"  # MATHEMATICAL BOLD DIGIT ONE
+    assert _platform_fonts(page, ONES_VECTOR) <= MATH_FONTS  # the math font has it: no tofu
+
+
+def _platform_fonts(page: Any, selector: str) -> set[str]:
+    """The families Chromium drew the element's text with (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return {font["familyName"] for font in fonts}

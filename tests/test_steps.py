@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.derivation.article import derivation
-from derive.derivation.steps import Derivation
+import derive
 from derive.math.matcalc import MatrixDerivative, is_zero_matrix, linear_sums
 from derive.models.linear import Scale
+from derive.steps.article import derivation
+from derive.steps.derivation import Derivation
 
-# Shapes from the table in DESIGN.md, as (rows, columns); "m" and "n" are the sizes.
+# Shapes from the table in docs/mathematics.md, as (rows, columns); "m" and "n" are the sizes.
 EXPECTED_SHAPES = {
     1: ("m", "n"),
     2: ("m", 1),
@@ -140,8 +141,9 @@ def test_a_step_shows_itself_in_jupyter_as_aligned_latex(mean: Derivation) -> No
     assert r"- \frac{2}{m} \mathbf{u}^{\top} \mathbf{X}" in shown
 
 
-def test_the_derivation_shows_itself_in_jupyter_as_html(mean: Derivation) -> None:
-    shown = mean._repr_html_()
+def test_the_derivation_shows_itself_in_jupyter_as_html() -> None:
+    shown = derive.derivation()._repr_html_()
+    assert shown is not None
     assert shown.count('<section class="step"') == 19
     assert "<math" in shown
     assert "Checked:" not in shown  # nothing was checked yet

@@ -8,8 +8,8 @@ import pytest
 import sympy as sp
 from sympy.matrices.expressions.sets import MatrixSet
 
-from derive.derivation.steps import Derivation, Relation, Step
 from derive.math.matcalc import MatrixDerivative
+from derive.steps.derivation import Derivation, Relation, Step
 from derive.verify.routes import SymbolicRoute
 from derive.verify.step_checks import ROUTES, StepCheck, check_derivation, check_step
 

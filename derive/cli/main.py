@@ -141,8 +141,8 @@ def _warnings_as_lines() -> Iterator[None]:
 @scale_option
 @lang_option
 def steps(as_json: bool, scale: str, lang: str) -> None:
-    from derive.derivation.article import derivation
     from derive.present.terminal import steps_json, steps_text
+    from derive.steps.article import derivation
     from derive.verify.step_checks import check_derivation
 
     with language(lang):
@@ -236,9 +236,9 @@ def example(
 ) -> None:
     from fractions import Fraction
 
-    from derive.derivation.article import derivation
     from derive.numeric.worked_example import DEFAULT, load_example, work
     from derive.present.terminal import example_json, example_text
+    from derive.steps.article import derivation
 
     rate = lr if isinstance(lr, Fraction) else None
     with language(lang):
@@ -336,7 +336,8 @@ def run(
 ) -> None:
     from derive.core.errors import DivergenceError
     from derive.numeric.dataset import read_csv
-    from derive.numeric.descent import NonUniqueWarning, fit, least_squares
+    from derive.numeric.descent import NonUniqueWarning, fit
+    from derive.numeric.reference import least_squares
     from derive.present import figure_files
     from derive.present import run_report as report
 

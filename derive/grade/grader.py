@@ -2,7 +2,7 @@
 
 The entry point of `derive check` (parse -> build -> diagnose -> check): the text is
 parsed and built here, where both are bounded; comparing runs in a forked child with a
-time limit (timelimit.py). The expected gradients are those the derivation computes
+time limit (core/processes.py). The expected gradients are those the derivation computes
 (article.compute). The result is a frozen `CheckResult` of plain data: codes, a message
 for a student, LaTeX and text of both gradients, and a counterexample when they differ.
 """
@@ -18,8 +18,7 @@ import sympy as sp
 
 from derive.core.errors import InputError
 from derive.core.i18n import N_, gettext, join_list
-from derive.core.timelimit import TimeLimitExceeded, run_limited
-from derive.derivation.article import Calculus, compute
+from derive.core.processes import TimeLimitExceeded, run_limited
 from derive.grade.build import build
 from derive.grade.diagnose import Comparison, Counterexample, Finding
 from derive.grade.feedback import explain, factor_text
@@ -27,6 +26,7 @@ from derive.grade.parse import Parsed, parse
 from derive.grade.value import ONE, ShapeClash, Value, a_shape
 from derive.math.printing import latex, text
 from derive.models.linear import Model, Scale, build_model
+from derive.steps.article import Calculus, compute
 
 WRT = ("alpha", "beta", "beta_j")
 TIME_LIMIT = 10.0  # seconds for comparing one expression (in the child process)

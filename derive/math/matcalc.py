@@ -4,7 +4,7 @@ SymPy differentiates matrix expressions correctly with `.diff`, but it returns s
 results in another layout (a column for the gradient of a row, a Kronecker product for a
 Jacobian) and cannot see that a 1×1 product equals its transpose. These helpers fix the
 layout to the article's convention and bring expressions to a form where equal things
-compare equal. See SYMPY-NOTES.md for the traps they work around.
+compare equal. See docs/sympy-notes.md for the traps they work around.
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ class Model:
 
 
 def build_model(scale: Scale | str = Scale.MEAN) -> Model:
-    """The model of DESIGN.md: X m×n, y m×1, α scalar, β 1×n (a row), 1 the ones column."""
+    """The model of docs/mathematics.md: X m×n, y m×1, α scalar, β 1×n (a row), 1 m×1 ones."""
     m, n = sp.symbols("m n", integer=True, positive=True)
     return Model(
         scale=Scale.parse(scale),

@@ -21,10 +21,10 @@ from sympy import MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-from derive.derivation.article import compute
 from derive.math.matcalc import orient
 from derive.models.linear import Model, Scale, build_model
 from derive.numeric.arrays import Array, scalar
+from derive.steps.article import compute
 
 
 def _ones_multiple(term: sp.Basic) -> sp.Basic | None:

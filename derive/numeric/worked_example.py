@@ -17,13 +17,15 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derive.derivation.steps import Derivation
 from derive.math.shown_numbers import ShownNumber
 from derive.models.linear import Scale
 from derive.numeric.arrays import Array, scalar
-from derive.numeric.codegen import Moments, compiled, generate
-from derive.numeric.conditioning import check_arrays, curvature
+from derive.numeric.codegen import compiled, generate
+from derive.numeric.conditioning import check_arrays
 from derive.numeric.dataset import read_csv
+from derive.numeric.descent_loop import Problem, Trail, descend
+from derive.numeric.reference import least_squares_cost as least_squares_cost  # re-exported: J*
+from derive.steps.derivation import Derivation
 
 
 @dataclass(frozen=True)
@@ -206,49 +208,59 @@ def float_iteration(example: Example, scale: str = "1/m") -> dict[str, Any]:
     }
 
 
-def descend(
-    example: Example, lr: float, iterations: int, tol: float = 1e-10, scale: str = "1/m"
+def trajectory(
+    problem: Problem, example: Example, lr: float, iterations: int, tol: float = 1e-10
 ) -> Trajectory:
-    """Step from the example's start until ‖∇J‖ falls to `tol` of its start, or it diverges."""
-    code = compiled(scale)
-    X, y, alpha, beta = _arrays(example)
-    m = X.shape[0]
-    alphas, betas, costs = [alpha], [beta.reshape(-1)], []
-    cost, grad_alpha, grad_beta = (np.asarray(v) for v in code.on_data(X, y, alpha, beta, m))
-    start = _norm(grad_alpha, grad_beta)
-    costs.append(float(cost))
-    converged = diverged = False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(iterations):
-            alpha = alpha - lr * float(grad_alpha)
-            beta = beta - lr * grad_beta
-            cost, grad_alpha, grad_beta = (
-                np.asarray(v) for v in code.on_data(X, y, alpha, beta, m)
-            )
-            alphas.append(alpha)
-            betas.append(beta.reshape(-1))
-            costs.append(float(cost))
-            if not np.isfinite(costs[-1]) or costs[-1] > DIVERGED * costs[0]:
-                diverged = True
-                break
-            if _norm(grad_alpha, grad_beta) <= tol * start:
-                converged = True
-                break
-    return Trajectory(lr, np.array(alphas), np.array(betas), np.array(costs), converged, diverged)
+    """Descent from the example's start until ‖∇J‖ falls to `tol` of its start, or it
+    diverges; `problem` is the example's data (see `example_problem`)."""
+    _X, _y, alpha, beta = _arrays(example)
+    watch, trail = _ExampleWatch(tol), Trail()
+    descend(problem.evaluator("plain"), (alpha, beta), lr, iterations, watch, trail)
+    alphas, betas = trail.arrays(problem.X.shape[1])
+    costs = np.array(watch.costs)
+    return Trajectory(lr, np.array(alphas), np.array(betas), costs, watch.converged, watch.diverged)
+
+
+class _ExampleWatch:
+    """The example's watch: a run has converged when ‖∇J‖ ≤ tol·‖∇J at the start‖, and has
+    diverged (and stops, without an error) when its cost leaves the finite numbers or
+    exceeds DIVERGED times the first; every cost is kept for the figures."""
+
+    def __init__(self, tol: float) -> None:
+        self.tol = tol
+        self.costs: list[float] = []
+        self.start = 0.0
+        self.converged = self.diverged = False
+
+    def begin(self, cost: float, grad_alpha: float, grad_beta: Array) -> bool:
+        self.costs.append(cost)
+        self.start = _gradient_size(grad_alpha, grad_beta)
+        return True
+
+    def check(self, step: int, cost: float, grad_alpha: float, grad_beta: Array) -> bool:
+        self.costs.append(cost)
+        if not np.isfinite(cost) or cost > DIVERGED * self.costs[0]:
+            self.diverged = True
+        elif _gradient_size(grad_alpha, grad_beta) <= self.tol * self.start:
+            self.converged = True
+        return not (self.converged or self.diverged)
+
+
+def _gradient_size(grad_alpha: float, grad_beta: Array) -> float:
+    """‖∇J‖ by the example's own arithmetic (x**2, np.square, np.sum), which decides the step
+    its runs stop at; `fit`'s norm in descent.py (x*x, a BLAS dot) may differ in the last bit."""
+    return float(np.sqrt(grad_alpha**2 + float(np.sum(np.square(grad_beta)))))
+
+
+def example_problem(example: Example, scale: str = "1/m") -> Problem:
+    """The example's data as a problem of the descent loop: its moments and curvature."""
+    X, y, _alpha, _beta = _arrays(example)
+    return Problem.of(X, y, Scale.parse(scale))
 
 
 def stability_bound(example: Example, scale: str = "1/m") -> float:
     """2/λmax of the Hessian of this example's cost: descent converges for 0 < η < bound."""
-    X, y, _alpha, _beta = _arrays(example)
-    return curvature(Moments.values(X, y.reshape(-1, 1)), X.shape[0], Scale.parse(scale)).bound
-
-
-def least_squares_cost(X: Array, y: Array, scale: str = "1/m") -> float:
-    """J at the least-squares minimiser, by the generated cost: the floor of every run."""
-    design = np.hstack([np.ones((X.shape[0], 1)), X])
-    theta = np.linalg.lstsq(design, y.reshape(-1), rcond=None)[0]
-    cost = compiled(scale).on_data(X, y.reshape(-1, 1), theta[0], theta[None, 1:], X.shape[0])[0]
-    return scalar(cost)
+    return example_problem(example, scale).curvature.bound
 
 
 def _arrays(example: Example) -> tuple[Array, Array, float, Array]:
@@ -256,10 +268,6 @@ def _arrays(example: Example) -> tuple[Array, Array, float, Array]:
     y = np.array([[float(v)] for v in example.y], dtype=np.float64)
     beta = np.array([[float(v) for v in example.beta]], dtype=np.float64)
     return X, y, float(example.alpha), beta
-
-
-def _norm(grad_alpha: Any, grad_beta: Any) -> float:
-    return float(np.sqrt(float(grad_alpha) ** 2 + float(np.sum(np.square(grad_beta)))))
 
 
 # --- the whole worked example -------------------------------------------------------------
@@ -297,15 +305,16 @@ def work(
     """Compute the worked example: exactly for the first iteration, in floats after it."""
     chosen = example if lr is None else _with_lr(example, lr)
     scale = derivation.model.scale.value
-    bound = stability_bound(chosen, scale)
+    problem = example_problem(chosen, scale)
+    bound = problem.curvature.bound
     rates = sorted({float(chosen.lr), *(f * bound for f in BOUND_FRACTIONS)})
     return WorkedExample(
         example=chosen,
         first=first_iteration(derivation, chosen),
         floats=float_iteration(chosen, scale),
         bound=bound,
-        run=descend(chosen, float(chosen.lr), iterations, scale=scale),
-        curves=tuple(descend(chosen, rate, min(iterations, 2000), scale=scale) for rate in rates),
+        run=trajectory(problem, chosen, float(chosen.lr), iterations),
+        curves=tuple(trajectory(problem, chosen, rate, min(iterations, 2000)) for rate in rates),
     )
 
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from derive.core.forked import Pending, forked_map
 from derive.core.i18n import current, gettext, language
+from derive.core.processes import Pending, forked_map
 from derive.numeric.worked_example import WorkedExample, least_squares_cost
 from derive.present.example_view import Figure
 from derive.present.fonts import figure_language

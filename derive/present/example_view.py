@@ -13,13 +13,13 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.core.i18n import gettext
-from derive.derivation.steps import Derivation
 from derive.math.printing import latex_inline, relation_parts
 from derive.math.shown_numbers import example_latex
 from derive.models.notation import Segment, fill
 from derive.numeric.worked_example import WorkedExample
 from derive.present.formulas import Formula
 from derive.present.prose import EXAMPLE
+from derive.steps.derivation import Derivation
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from derive.derivation.steps import Relation
 from derive.math.printing import relation_parts, relation_text
+from derive.steps.derivation import Relation
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from derive.core.errors import InputError
 from derive.core.i18n import N_, current, gettext
 from derive.core.version import __version__
-from derive.derivation.steps import Derivation, Step
 from derive.math.printing import latex, latex_inline, text
 from derive.models.linear import Model
 from derive.models.notation import Segment, fill
 from derive.present.example_view import ExampleView
 from derive.present.formulas import Formula, formula
 from derive.present.prose import CHECKS, EXPLANATIONS, INTRODUCTION, NOTATION
+from derive.steps.derivation import Derivation, Step
 from derive.verify.finite_differences import NUMERIC_TOLERANCE
 from derive.verify.step_checks import EXPLICIT_SIZES, StepCheck
 

@@ -8,18 +8,14 @@ Agg canvas is used directly (no pyplot state); the text is in the current langua
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, NullLocator
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from derive.core.errors import InputError
 from derive.core.i18n import N_, gettext
@@ -27,10 +23,14 @@ from derive.models.linear import Scale
 from derive.numeric import contours
 from derive.numeric.arrays import Array
 from derive.numeric.conditioning import check_arrays
-from derive.numeric.descent import least_squares
-from derive.present.figure_files import STYLE
-
-Indices = NDArray[np.int64]
+from derive.numeric.reference import least_squares
+from derive.present.plot_parts import (
+    canvas,
+    checked_series,
+    early_then_spread,
+    even_sample,
+    log_scale,
+)
 
 # Curves that stay apart in black-and-white print: a line style and a marker each,
 # in dark colours that also differ on screen.
@@ -55,7 +55,6 @@ _MOST_POINTS = 2000  # a curve with more points is drawn through an even sample 
 _PATH_POINTS = 400  # the descent path: every early iterate, then a spread of later ones
 _MARKED = 10  # the first iterates of the path get a marker each
 _GRID = 121  # contour grid points per axis
-_FEW_DECADES = 30  # a log axis spanning less than this ratio shows at most one power of 10
 _ROUNDING = 64 * np.finfo(np.float64).eps  # J − J* below this fraction of J* is rounding
 
 
@@ -71,42 +70,16 @@ def cost_figure(
     the log scale, while J itself levels off at J*. Values a log scale cannot show (≤ 0,
     or J − J* within rounding of J*) are left out.
     """
-    shown = _excess(_series(costs, N_("costs")), minimum)
+    shown = _excess(checked_series(costs, N_("costs")), minimum)
     steps = np.flatnonzero(shown > _floor(minimum))
-    steps = steps[_even_sample(len(steps), _MOST_POINTS)]
-    figure, axes = _canvas(title or gettext("Cost per iteration"), (6.4, 4.0))
+    steps = steps[even_sample(len(steps), _MOST_POINTS)]
+    figure, axes = canvas(title or gettext("Cost per iteration"), (6.4, 4.0))
     line, _, colour = _STROKES[0]
     axes.plot(steps, shown[steps], linestyle=line, color=colour, linewidth=1.5)
-    _log_scale(axes, shown[steps])
+    log_scale(axes, shown[steps])
     axes.set_xlabel(gettext("iteration k"))
     axes.set_ylabel(_cost_label(minimum))
     return figure
-
-
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _log_scale(axes: Axes, values: Array) -> None:
-    """A log scale labelled 10⁻², 10⁰, … as plain text (matplotlib's $10^{-2}$ is slow);
-    when `values` span too few decades for two powers of ten, evenly spaced round values
-    are labelled instead."""
-    axes.set_yscale("log")
-    if len(values) and values.min() > 0 and values.max() < _FEW_DECADES * values.min():
-        axes.yaxis.set_major_locator(MaxNLocator(5))
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.6g}"))
-        axes.yaxis.set_minor_locator(NullLocator())
-        return
-    axes.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
-    axes.yaxis.set_minor_formatter(NullFormatter())
-
-
-def _power_of_ten(value: float, _position: int) -> str:
-    if value <= 0:
-        return ""
-    exponent = round(math.log10(value))
-    if not math.isclose(value, 10.0**exponent, rel_tol=1e-9):
-        return ""
-    return "10" + str(exponent).translate(_SUPERSCRIPTS)
 
 
 def _excess(values: Array, minimum: float | None) -> Array:
@@ -156,15 +129,15 @@ def learning_rate_figure(
         )
     if not curves:
         raise InputError(gettext("a learning-rate figure needs at least one curve"))
-    series = [(float(lr), _excess(_series(c, N_("costs")), minimum)) for lr, c in curves]
+    series = [(float(lr), _excess(checked_series(c, N_("costs")), minimum)) for lr, c in curves]
     low, high = _limits([values for _, values in series], _floor(minimum))
-    figure, axes = _canvas(
+    figure, axes = canvas(
         title or gettext("Cost per iteration for several learning rates"), (6.4, 5.0)
     )
     for index, (lr, values) in enumerate(series):
         style = _Style(*_STROKES[index % len(_STROKES)], _rate_label(lr, bound))
         _rate_curve(axes, values, (low, high), style, stagger=index / len(series))
-    _log_scale(axes, np.array([low, high]))
+    log_scale(axes, np.array([low, high]))
     axes.set_ylim(low, high)
     axes.set_xlabel(gettext("iteration k"))
     axes.set_ylabel(_cost_label(minimum))
@@ -216,7 +189,7 @@ def _rate_curve(
         values = np.append(values[:end], 10 * high)
         steps = steps[: end + 1]
     keep = np.flatnonzero(values >= low)
-    keep = keep[_even_sample(len(keep), _MOST_POINTS)]
+    keep = keep[even_sample(len(keep), _MOST_POINTS)]
     every = max(1, len(keep) // 8)
     axes.plot(
         steps[keep],
@@ -274,9 +247,9 @@ def contour_figure(
     box = contours.region(np.vstack([path, best]), cost.curvature())
     grid = cost.grid(box, _GRID)
     at = contours.levels(float(grid.values.min()), float(grid.values.max()))
-    shown = path[_early_then_spread(len(path), _PATH_POINTS)]
+    shown = path[early_then_spread(len(path), _PATH_POINTS)]
     places = contours.label_places(cost, best, box, at[1::2], _along(shown))
-    figure, axes = _canvas(
+    figure, axes = canvas(
         title or gettext("Cost contours and the path of gradient descent"), (6.4, 4.8)
     )
     _draw_contours(axes, grid, at, places)
@@ -392,40 +365,3 @@ def _finish_plane(axes: Axes, box: contours.Region, names: Sequence[str] | None)
 def _plain(text: str) -> str:
     """Text that matplotlib shows as written (a $ would start mathematics)."""
     return text.replace("$", r"\$")
-
-
-# --- shared -------------------------------------------------------------------------
-
-
-def _canvas(title: str, size: tuple[float, float]) -> tuple[Figure, Axes]:
-    """A figure on the Agg canvas (no pyplot, no display), with one titled pair of axes."""
-    with mpl.rc_context(STYLE):
-        figure = Figure(figsize=size, dpi=100, layout="constrained")
-        FigureCanvasAgg(figure)
-        axes = figure.add_subplot()
-        figure.suptitle(title)
-        axes.grid(True, which="major", alpha=0.3)
-    return figure, axes
-
-
-def _series(values: ArrayLike, what: str) -> Array:
-    series = np.asarray(values, dtype=np.float64).reshape(-1)
-    if len(series) == 0:
-        raise InputError(gettext("there are no {what} to draw").format(what=gettext(what)))
-    return series
-
-
-def _even_sample(count: int, limit: int) -> Indices:
-    """Indices of at most `limit` evenly spread items of `count`, the first and the last."""
-    if count <= limit:
-        return np.arange(count, dtype=np.int64)
-    return np.unique(np.round(np.linspace(0, count - 1, limit)).astype(np.int64))
-
-
-def _early_then_spread(count: int, limit: int) -> Indices:
-    """Indices of every early item, then of later ones spread geometrically to the last."""
-    if count <= limit:
-        return np.arange(count, dtype=np.int64)
-    head = limit // 2
-    tail = np.round(np.geomspace(head, count - 1, limit - head)).astype(np.int64)
-    return np.unique(np.concatenate([np.arange(head), tail]))

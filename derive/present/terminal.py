@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from derive.core.i18n import gettext, join_list
-from derive.derivation.steps import Derivation
 from derive.math.printing import relation_latex, relation_text, shape_text
 from derive.math.shown_numbers import example_text as example_text_of
 from derive.numeric.worked_example import Trajectory, WorkedExample
 from derive.present.width import ljust, rjust, width, wrap
+from derive.steps.derivation import Derivation
 from derive.verify.step_checks import StepCheck
 
 if TYPE_CHECKING:

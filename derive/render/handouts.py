@@ -14,9 +14,11 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +29,6 @@ from markupsafe import Markup, escape
 from derive.core.atomic import replace_files
 from derive.core.errors import DeriveError, InputError
 from derive.core.i18n import gettext, join_list, language, ngettext
-from derive.derivation.article import derivation
-from derive.derivation.steps import Derivation
 from derive.grade.grader import worked_example
 from derive.numeric.worked_example import work
 from derive.present.example_figures import start_figures
@@ -37,6 +37,8 @@ from derive.present.formulas import formula
 from derive.present.handout import Handout, build_handout, check_title, step_views
 from derive.render.notebook import build_notebook
 from derive.render.texescape import tex_code, tex_escape, tex_math
+from derive.steps.article import derivation
+from derive.steps.derivation import Derivation
 from derive.verify.step_checks import StepCheck, start_checks
 
 FORMATS = ("html", "tex", "pdf", "ipynb")
@@ -75,9 +77,34 @@ def template_dir() -> Path:
 
 def mathml(source: str, display: str = "block") -> Markup:
     """MathML for a LaTeX formula, with the LaTeX kept as its alternative text."""
-    converted = convert(source, display=display)
+    converted = _BOLD_TOKEN.sub(_bold_characters, convert(source, display=display))
     alt = escape(source)
     return Markup(converted.replace("<math ", f'<math alttext="{alt}" ', 1))
+
+
+# latex2mathml writes \mathbf{1} as <mn mathvariant="bold">1</mn> and \boldsymbol{\beta} as
+# <mi mathvariant="bold-italic">; Chromium (MathML Core) ignores both attributes and shows a
+# plain 1 and beta. Unicode's mathematical bold characters are bold in any math font.
+_BOLD_TOKEN = re.compile(r'<(m[in]) mathvariant="(bold|bold-italic)">([^<]+)</\1>')
+_BOLD_NAMES = {"bold": "MATHEMATICAL BOLD", "bold-italic": "MATHEMATICAL BOLD ITALIC"}
+_NAME_WORDS = re.compile(r"\b(?:LATIN|GREEK|LETTER|LUNATE) ")
+
+
+def _bold_characters(token: re.Match[str]) -> str:
+    """The token in bold characters without mathvariant, or unchanged if one has none."""
+    tag, variant, text = token.groups()
+    try:
+        bold = "".join(_bold_character(char, variant) for char in unescape(text))
+    except KeyError:
+        return token.group(0)
+    return f"<{tag}>{''.join(f'&#x{ord(char):05X};' for char in bold)}</{tag}>"
+
+
+def _bold_character(char: str, variant: str) -> str:
+    """By name: DIGIT ONE -> MATHEMATICAL BOLD DIGIT ONE (U+1D7CF), GREEK SMALL LETTER BETA
+    -> MATHEMATICAL BOLD ITALIC SMALL BETA (U+1D737); KeyError when there is no such one."""
+    name = _NAME_WORDS.sub("", unicodedata.name(char, ""))
+    return unicodedata.lookup(f"{_BOLD_NAMES[variant]} {name}")
 
 
 def html_environment() -> jinja2.Environment:

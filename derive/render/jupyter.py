@@ -1,6 +1,6 @@
 """derive in Jupyter: the public `derive.derivation()`, a derivation that shows itself.
 
-The steps are data made upstream (derivation/); this module, downstream of the
+The steps are data made upstream (steps/); this module, downstream of the
 templates, gives the derivation its HTML view, so that the last line of a cell displays
 every step with MathML formulas.
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from derive.derivation import article
-from derive.derivation.steps import Derivation
 from derive.models.linear import Scale
 from derive.render.handouts import derivation_html
+from derive.steps import article
+from derive.steps.derivation import Derivation
 
 
 def derivation(scale: Scale | str = Scale.MEAN) -> Derivation:

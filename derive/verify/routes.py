@@ -16,7 +16,6 @@ import sympy as sp
 from sympy import MatrixExpr, Sum
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from derive.derivation.steps import Relation
 from derive.math.matcalc import (
     SCALAR,
     MatrixDerivative,
@@ -28,6 +27,7 @@ from derive.math.matcalc import (
     shape_of,
 )
 from derive.models.linear import Model
+from derive.steps.derivation import Relation
 from derive.verify.polymatrix import PolyEvaluator, PolyMatrix
 
 Definitions = tuple[tuple[sp.Basic, sp.Basic], ...]

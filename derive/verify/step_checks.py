@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from derive.core.forked import Pending, forked_map
-from derive.derivation.steps import Derivation, Relation, Step
+from derive.core.processes import Pending, forked_map
 from derive.math.matcalc import Shape
 from derive.models.linear import Model
+from derive.steps.derivation import Derivation, Relation, Step
 from derive.verify.finite_differences import NumericRoute
 from derive.verify.routes import ExplicitRoute, SymbolicRoute
 

@@ -1,8 +1,8 @@
 """A derivation as data: relations, steps, and the derivation that holds them in order.
 
 A step holds SymPy relations, a shape computed from SymPy objects and its prose; it is
-made by article.py (the 19 steps) and read by every later package (verify, present,
-render), none of which changes it.
+made by article.py (the 19 steps) and read by every later package (verify, numeric, grade,
+present, render), none of which changes it.
 """
 
 from __future__ import annotations

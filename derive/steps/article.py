@@ -3,7 +3,7 @@
 Steps 1-10 state the model (declarations and definitions); steps 11-19 are calculus:
 every right-hand side there comes out of a SymPy operation (`diff`, a matrix product of
 computed factors, substitution into the update rule), never typed in. The steps are the
-data of steps.py; printing and checking happen in later packages.
+data of derivation.py; printing and checking happen in later packages.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import sympy as sp
 from sympy.matrices.expressions.sets import MatrixSet
 
 from derive.core.i18n import N_, gettext
-from derive.derivation.steps import Derivation, Relation, Step
 from derive.math.matcalc import MatrixDerivative, matrix_derivative, orient, shape_of
 from derive.math.printing import text
 from derive.models.linear import Model, Scale, build_model
 from derive.models.notation import fill_text
+from derive.steps.derivation import Derivation, Relation, Step
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The derivation as data, and the article's 19 steps computed with SymPy.
 
-Fourth layer. steps.py holds the data (Relation, Step, Derivation) that every later
+Fourth layer. derivation.py holds the data (Relation, Step, Derivation) that every later
 package reads; article.py computes the 19 steps from the model. The checks (verify) use
 the data only, never the code that made it.
 """
