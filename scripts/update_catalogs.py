@@ -18,7 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from derive.cli.language import CLICK_DOMAIN, click_sources
+from babel.messages.pofile import read_po, write_po
+
+from derive.cli.language import CLICK_DOMAIN, CLICK_MESSAGES_BY_VALUE, click_sources
 from derive.core.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +36,16 @@ def babel(*arguments: str) -> None:
     subprocess.run(command, cwd=ROOT, check=True)
 
 
+def _add_messages(template: Path, messages: tuple[str, ...]) -> None:
+    """Messages that extraction cannot find, added to the template in their place."""
+    with template.open("rb") as source:
+        catalog = read_po(source)
+    for message in messages:
+        catalog.add(message)
+    with template.open("wb") as target:
+        write_po(target, catalog, omit_header=True, sort_output=True, no_location=True)
+
+
 def main() -> None:
     for domain, sources in SOURCES.items():
         template = LOCALE_DIR / f"{domain}.pot"
@@ -46,6 +58,8 @@ def main() -> None:
             str(template),
             *sources,
         )
+        if domain == CLICK_DOMAIN:
+            _add_messages(template, CLICK_MESSAGES_BY_VALUE)
         for lang in LANGUAGES[1:]:
             catalog = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
             where = ["-D", domain, "-i", str(template), "-o", str(catalog), "-l", lang]

@@ -12,7 +12,12 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
-from derive.cli.language import CLICK_DOMAIN, click_sources, requested_language
+from derive.cli.language import (
+    CLICK_DOMAIN,
+    CLICK_MESSAGES_BY_VALUE,
+    click_sources,
+    requested_language,
+)
 from derive.cli.main import cli
 from derive.core.i18n import LANGUAGES, LOCALE_DIR
 from derive.render import handouts as render
@@ -30,7 +35,7 @@ def click_messages() -> dict[str, tuple[str, ...]]:
         for _line, message, _comments, _context in extract_from_file("python", str(path)):
             forms = (message,) if isinstance(message, str) else tuple(m for m in message if m)
             found[forms[0]] = forms
-    return found
+    return found | {message: (message,) for message in CLICK_MESSAGES_BY_VALUE}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES[1:])

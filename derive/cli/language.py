@@ -41,6 +41,11 @@ _CLICK_MODULES = (
 )
 
 
+# Messages click passes to `_` through a variable, where extraction cannot see them
+# (click 8.5: `_(extra["required"])` in core.Option.get_help_record).
+CLICK_MESSAGES_BY_VALUE = ("required",)
+
+
 def click_sources() -> list[Path]:
     """The files of the click modules whose messages the "click" catalog translates."""
     return [Path(str(module.__file__)) for module in _CLICK_MODULES]

@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,18 +26,17 @@ from derive.cli.params import (
     decimal_rate,
     json_option,
     lang_option,
-    learning_rate,
     out_option,
     scale_option,
+    warnings_as_lines,
 )
+from derive.cli.run import run
 from derive.core.errors import DeriveError, InputError
-from derive.core.i18n import N_, current, gettext, language
+from derive.core.i18n import N_, gettext, language
 from derive.grade.parse import ExpressionError
-from derive.numeric import defaults
 
 if TYPE_CHECKING:
-    from derive.numeric.dataset import Dataset
-    from derive.numeric.descent import FitResult
+    pass
 
 # SymPy sizes its expression caches when it is first imported; the checks revisit the
 # same subexpressions often enough that a larger cache halves their time.
@@ -120,22 +117,6 @@ def cli(ctx: click.Context, lang: str) -> None:
         ctx.invoke(handout, lang=lang)
 
 
-@contextmanager
-def _warnings_as_lines() -> Iterator[None]:
-    """Warnings raised inside the block (such as figures falling back to English for want
-    of a font), each printed as one line on stderr at its end."""
-    from derive.present.fonts import FontWarning
-    from derive.present.run_report import warning_lines
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", FontWarning)
-        try:
-            yield
-        finally:
-            for line in warning_lines([str(warning.message) for warning in caught]):
-                click.echo(line, err=True)
-
-
 @cli.command(help=N_("The 19 steps with their formulas, shapes and check results."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON array instead of text."))
 @scale_option
@@ -171,7 +152,7 @@ def steps(as_json: bool, scale: str, lang: str) -> None:
 def handout(out: Path, formats: str, title: str | None, scale: str, lang: str) -> None:
     from derive.render.handouts import parse_formats, write_handouts
 
-    with language(lang), _warnings_as_lines():
+    with language(lang), warnings_as_lines():
         document, written = write_handouts(out, parse_formats(formats), title, scale, lang)
         for path in written.paths:
             click.echo(gettext("wrote {path}").format(path=path))
@@ -190,7 +171,7 @@ def handout(out: Path, formats: str, title: str | None, scale: str, lang: str) -
 def slides(out: Path, title: str | None, scale: str, lang: str) -> None:
     from derive.render.handouts import write_slides
 
-    with language(lang), _warnings_as_lines():
+    with language(lang), warnings_as_lines():
         document, path = write_slides(out, title, scale, lang)
         click.echo(gettext("wrote {path}").format(path=path))
         if not document.verified:
@@ -252,140 +233,6 @@ def example(
         sys.exit(1)
 
 
-def _write_plots(dataset: Dataset, result: FitResult, plot: Path) -> None:
-    """The cost curve at `plot` and, for two features, the contours with the descent path
-    beside it (curve.svg: curve-contour.svg), in the language of the figures."""
-    from derive.present import figure_files, plots
-    from derive.present.fonts import figure_language
-
-    with language(figure_language(current())):  # drawn in it; warnings said in ours
-        title = gettext("Cost per iteration: {name}").format(name=dataset.path.name)
-        curve = plots.cost_figure(result.costs, title=title)
-        contours = None
-        if result.iterates is not None:
-            contours = plots.contour_figure(
-                dataset.X,
-                dataset.y,
-                result.iterates.alphas,
-                result.iterates.betas,
-                names=dataset.features,
-                title=gettext("Cost contours and the descent path: {name}").format(
-                    name=dataset.path.name
-                ),
-            )
-    figure_files.save(curve, plot)
-    if contours is not None:
-        figure_files.save(contours, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
-
-
-@cli.command(
-    help=N_(
-        "Fit DATA.csv by gradient descent with the derived gradients; compare with lstsq."
-        "\n\n"
-        "Exit code 0 when the run converged, 1 when it did not or diverged."
-    ),
-)
-@click.argument("data", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--target", required=True, help=N_("The column to predict."))
-@click.option("--features", help=N_("Comma-separated feature columns [default: all others]."))
-@click.option(
-    "--lr",
-    metavar="auto|ETA",
-    default="auto",
-    show_default=True,
-    callback=learning_rate,
-    help=N_("Step size η."),
-)
-@click.option(
-    "--iterations",
-    type=click.IntRange(min=0),
-    default=defaults.ITERATIONS,
-    show_default=True,
-    help=N_("The most steps to take."),
-)
-@click.option(
-    "--tol",
-    type=click.FloatRange(min=0),
-    default=defaults.TOL,
-    show_default=True,
-    help=N_("Stop when ‖∇J‖ falls to this fraction of its start."),
-)
-@click.option("--standardize", is_flag=True, help=N_("Descend on centred, unit-variance features."))
-@click.option(
-    "--plot",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help=N_(
-        "Write the cost curve (.png/.svg/.pdf); with two features, also the cost contours "
-        "with the descent path, to FILE's name + '-contour' (curve.svg: curve-contour.svg)."
-    ),
-)
-@json_option
-@lang_option
-def run(
-    data: Path,
-    target: str,
-    features: str | None,
-    lr: float | str,
-    iterations: int,
-    tol: float,
-    standardize: bool,
-    plot: Path | None,
-    as_json: bool,
-    lang: str,
-) -> None:
-    from derive.core.errors import DivergenceError
-    from derive.numeric.dataset import read_csv
-    from derive.numeric.descent import NonUniqueWarning, fit
-    from derive.numeric.reference import least_squares
-    from derive.present import figure_files
-    from derive.present import run_report as report
-
-    with language(lang):
-        if plot is not None:
-            figure_files.check_target(plot)
-        chosen = None if features is None else [name.strip() for name in features.split(",")]
-        dataset = read_csv(data, target, chosen)
-        contour = plot is not None and len(dataset.features) == 2
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", NonUniqueWarning)
-            try:
-                with report.DelayedProgress(iterations) as progress:
-                    result = fit(
-                        dataset.X,
-                        dataset.y,
-                        lr="auto" if lr == "auto" else float(lr),
-                        iterations=iterations,
-                        tol=tol,
-                        standardize=standardize,
-                        names=dataset.features,
-                        progress=None if as_json else progress,
-                        record=contour,
-                    )
-            except DivergenceError as error:
-                click.echo(gettext("Diverged: {error}").format(error=error), err=True)
-                sys.exit(1)
-        for line in report.warning_lines([str(w.message) for w in caught]):
-            click.echo(line, err=True)
-        # Unique minimiser: lstsq where it is most accurate; otherwise in descent's coordinates,
-        # where both reach the minimiser of least norm.
-        coordinates = standardize or result.unique
-        reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
-        if plot is not None:
-            with _warnings_as_lines():
-                _write_plots(dataset, result, plot)
-        if as_json:
-            click.echo(
-                json.dumps(
-                    report.run_json(dataset, result, reference), ensure_ascii=False, indent=2
-                )
-            )
-        else:
-            click.echo(report.run_text(dataset, result, reference, standardize))
-    if not result.converged:
-        sys.exit(1)
-
-
 @cli.command(
     cls=ExpressionCommand,
     help=N_(
@@ -418,6 +265,9 @@ def check(expression: str, wrt: str, scale: str, as_json: bool, lang: str) -> No
         else:
             click.echo(check_text(result))
     sys.exit(0 if result.equivalent else 1)
+
+
+cli.add_command(run)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

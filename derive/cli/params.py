@@ -8,7 +8,9 @@ whose argument is an expression that may start with a minus.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -117,3 +119,19 @@ class ExpressionCommand(TranslatedHelp):
             else:
                 rest.append(arg)
         return super().parse_args(ctx, [*options, "--", *rest] if rest else options)
+
+
+@contextmanager
+def warnings_as_lines() -> Iterator[None]:
+    """Warnings raised inside the block (such as figures falling back to English for want
+    of a font), each printed as one line on stderr at its end."""
+    from derive.present.fonts import FontWarning
+    from derive.present.run_report import warning_lines
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FontWarning)
+        try:
+            yield
+        finally:
+            for line in warning_lines([str(warning.message) for warning in caught]):
+                click.echo(line, err=True)
