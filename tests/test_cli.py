@@ -133,3 +133,33 @@ def test_the_readme_excerpt_of_steps_is_the_real_output() -> None:
     kept = [line for line in excerpt if line.strip() != "..."]
     assert len(kept) > 15
     assert [line for line in kept if line not in shown] == []
+
+
+def test_ctrl_c_exits_130_and_leaves_the_old_handout_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from derive.render import handouts
+
+    old = tmp_path / "handout.html"
+    old.write_text("the handout of last week")
+
+    def pressed(*_args: object, **_kwargs: object) -> str:  # Ctrl-C while rendering
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(handouts, "render_tex", pressed)
+    result = CliRunner().invoke(cli, ["handout", "--out", str(tmp_path), "--format", "html,tex"])
+    assert result.exit_code == 130
+    assert result.output == "Interrupted.\n"
+    assert old.read_text() == "the handout of last week"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.html"]
+
+
+def test_ctrl_c_is_said_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    from derive.steps import article
+
+    def pressed(*_args: object) -> Derivation:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(article, "derivation", pressed)
+    result = CliRunner().invoke(cli, ["steps", "--lang", "zh"])
+    assert (result.exit_code, result.output) == (130, "已中断。\n")

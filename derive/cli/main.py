@@ -33,6 +33,7 @@ from derive.cli.params import (
 from derive.cli.run import run
 from derive.core.errors import DeriveError, InputError
 from derive.core.i18n import N_, gettext, language
+from derive.core.version import __version__
 from derive.grade.parse import ExpressionError
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 # SymPy sizes its expression caches when it is first imported; the checks revisit the
 # same subexpressions often enough that a larger cache halves their time.
 SYMPY_CACHE_SIZE = "20000"
+INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C (128 + SIGINT)
 
 
 class _InputFailure(click.ClickException):
@@ -57,7 +59,8 @@ class _Failure(click.ClickException):
 
 class _Group(TranslatedHelp, click.Group):
     """The command group: speaks the language of `--lang` from the start (also in click's
-    own usage errors) and turns the library's errors into exit codes 2 (input) and 1."""
+    own usage errors) and turns the library's errors into exit codes 2 (input) and 1, and
+    Ctrl-C into 130 (files are replaced whole or not at all, so none is left half-written)."""
 
     command_class = TranslatedHelp
 
@@ -77,17 +80,14 @@ class _Group(TranslatedHelp, click.Group):
             raise _InputFailure(str(error)) from None
         except DeriveError as error:
             raise _Failure(str(error)) from None
+        except KeyboardInterrupt:
+            click.echo(gettext("Interrupted."), err=True)
+            raise click.exceptions.Exit(INTERRUPTED) from None
 
 
 def _show_version(ctx: click.Context, _param: click.Parameter, wanted: bool) -> None:
     if wanted and not ctx.resilient_parsing:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            number = version("derive")
-        except PackageNotFoundError:  # run from a source tree that was never installed
-            from derive.core.version import __version__ as number
-        click.echo(gettext("derive, version {version}").format(version=number))
+        click.echo(gettext("derive, version {version}").format(version=__version__))
         ctx.exit()
 
 
