@@ -91,12 +91,51 @@ EI, FJ = index_symbol("i"), index_symbol("j")  # an example index, a feature ind
         ("y_hat_i", M.yhat[EI, 0]),
         (r"\hat{y}_i", M.yhat[EI, 0]),
         ("ones_i", ONE),
+        (r"x_j^{(i)}", M.X[EI, FJ]),
+        (r"\mathbf{x}^{(i)}_j", M.X[EI, FJ]),
+        ("x_j^(i)", M.X[EI, FJ]),
+        (r"\mathbf{x}_{j}^{(i)}", M.X[EI, FJ]),
+        ("y^(i)", M.y[EI, 0]),
+        (r"y^{(i)}", M.y[EI, 0]),
+        (r"\hat{y}^{(i)}", M.yhat[EI, 0]),
+        ("ŷ^(i)", M.yhat[EI, 0]),
+        ("u^(i)", M.u[EI, 0]),
     ],
 )
 def test_entries_are_matrix_elements_at_their_indices(text: str, entry: sp.Basic) -> None:
     value = Builder(text, M).build(parse(text).tree)
     assert value.expr == entry
     assert value.shape == (ONE, ONE)
+
+
+def test_the_example_superscript_of_x_alone_is_the_row_of_x() -> None:
+    for text in (r"x^{(i)}", r"\mathbf{x}^{(i)}", "X^(i)"):
+        value = Builder(text, M).build(parse(text).tree)
+        assert value.expr == Row(M.X, EI)
+        assert value.shape == (ONE, M.n)
+
+
+def test_a_long_flat_chain_builds_without_recursion() -> None:
+    # 999 terms: a builder that recursed once per link would overflow Python's stack
+    assert built("+".join(["u"] * 999)).expr == 999 * M.u
+    assert built("u" + "/2" * 999).expr == M.u / sp.Integer(2) ** 999
+    assert built(" ".join(["m"] * 999)).expr == M.m**999
+
+
+def test_a_chain_names_the_link_where_the_shapes_clash() -> None:
+    with pytest.raises(ShapeClash) as caught:
+        built("u + u + beta + u")
+    assert "u + u + beta adds an m×1 (u + u) and a 1×n (beta)" in caught.value.message
+    with pytest.raises(ShapeClash) as caught:
+        built("2 u^T X u")
+    assert "multiplies a 1×n (2 u^T X) by an m×1 (u)" in caught.value.message
+
+
+def test_a_1_is_the_ones_vector_only_right_of_a_factor_with_m_columns() -> None:
+    assert built("u^T 1").expr == M.u.T * sp.OneMatrix(M.m, 1)
+    assert built("X^T 1").expr == M.X.T * sp.OneMatrix(M.m, 1)
+    assert built("u^T X 1").expr == M.u.T * M.X
+    assert built("2 1 u").expr == 2 * M.u
 
 
 def test_a_free_feature_index_becomes_the_models_j() -> None:
@@ -164,6 +203,11 @@ def test_shapes_that_do_not_fit_are_a_clash_that_names_the_sizes(text: str, need
         (r"\sum u_i", "a sum needs its index"),
         (r"\sum_{i=2}^{m} u_i", "all examples"),
         (r"\hat{X}", "a hat is only for"),
+        (r"\beta^{(i)}", "the superscript (i) is the example: it goes on x, y, ŷ or u"),
+        ("alpha^(k)", "the superscript (k) is the example"),
+        (r"x^{(i)}^{(k)}", "the superscript (k) is the example"),
+        (r"x_{jk}^{(i)}", "x takes 2 subscript(s), not 3"),
+        (" + ".join(["u"] * 10) + " + (u^T u)^5", "data factors"),
     ],
 )
 def test_input_that_cannot_be_used_is_refused_with_its_column(text: str, needle: str) -> None:

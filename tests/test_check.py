@@ -21,6 +21,7 @@ from derive.cli.main import cli
 from derive.core.errors import InputError
 from derive.grade import grader
 from derive.grade.grader import WORKED_EXAMPLE, CheckResult, check_gradient, worked_example
+from derive.grade.parse import ExpressionError
 
 EQ, UP_TO_LAYOUT, NOT = "equivalent", "equivalent-up-to-layout", "not-equivalent"
 
@@ -33,6 +34,12 @@ class Case(NamedTuple):
     factor: str | None = None
     scale: str = "1/m"
 
+
+# Long flat chains of + and −: one level of nesting, however many terms.
+CHAIN_BETA = "-" + " - ".join(["1/(30 m) u^T X"] * 60)
+CHAIN_ALPHA = "-2/(60 m) sum(" + " + ".join(["u"] * 60) + ")"
+CHAIN_ENTRY = "-" + " - ".join(["2/(61 m) sum_i u_i X_ij"] * 61)
+COURSE = r"\frac{2}{m}\sum\limits_{i=1}^{m}\left(\hat{y}^{(i)}-y^{(i)}\right)x_j^{(i)}"
 
 CORPUS = [
     # plain, matrix form
@@ -118,6 +125,56 @@ CORPUS = [
     Case(r"-2 \cdot \frac{1}{m} (y - X\beta^T)^T X", "beta", NOT, ("missing-bias",)),
     Case(r"-\frac{2}{m} \mathbf{u} \mathbf{X}", "beta", NOT, ("shape",)),
     Case(r"-\frac{4}{m} \mathbf{1}^{\top} \mathbf{u}", "alpha", NOT, ("factor",), "2"),
+    # the ones vector written as 1, right of a factor with m columns (uᵀ1, Xᵀ1)
+    Case("-2/m u^T 1", "alpha", EQ),
+    Case("2/m (yhat - y)^T 1", "alpha", EQ),
+    Case("-1/m u^T 1", "alpha", NOT, ("factor",), "1/2"),
+    Case("-2/m X^T 1", "beta", NOT, ("layout", "other")),
+    Case("-2/m u^T X 1", "beta", EQ),  # uᵀX has n columns: this 1 is the number
+    Case(r"-\frac{2}{m} \mathbf{u}^{\top} 1", "alpha", EQ),
+    # a number added to a 1×n row: 𝟏ₙᵀ, not 𝟏ᵀ
+    Case("-2/m u^T X + 1", "beta", NOT, ("other",)),
+    # m − 1 for m: the factor m/(m−1)
+    Case("-2/(m-1) u^T X", "beta", NOT, ("factor",), "m/(m-1)"),
+    Case("2/(m-1) sum(u)", "alpha", NOT, ("sign", "factor"), "m/(m-1)"),
+    Case("-1/(m-1) u^T X", "beta", NOT, ("factor",), "m/(m-1)", scale="1/(2m)"),
+    Case("-2/(m-2) u^T X", "beta", NOT, ("other",)),
+    Case(
+        r"\frac{2}{m-1}\sum_{i=1}^{m}(\hat{y}^{(i)}-y^{(i)})x_j^{(i)}",
+        "beta_j",
+        NOT,
+        ("factor",),
+        "m/(m-1)",
+    ),
+    # the notation of ML courses: x_j^{(i)} is Xᵢⱼ, y^{(i)} is yᵢ, \sum\limits
+    Case(COURSE, "beta_j", EQ),
+    Case(
+        r"-\frac{2}{m}\sum\limits_{i=1}^{m}\left(y^{(i)}-\hat{y}^{(i)}\right) \cdot x^{(i)}_j",
+        "beta_j",
+        EQ,
+    ),
+    Case(r"\frac{2}{m}\sum\limits_{i=1}^{m}\left(\hat{y}^{(i)}-y^{(i)}\right)", "alpha", EQ),
+    Case(
+        r"\frac{2}{m}\sum_{i=1}^{m}\left(\hat{y}^{(i)}-y^{(i)}\right)\mathbf{x}^{(i)}", "beta", EQ
+    ),
+    Case("2/m sum_i (yhat^(i) - y^(i)) x_j^(i)", "beta_j", EQ),
+    Case("2/m sum_i (alpha + sum_k x_k^(i) beta_k - y^(i)) x_j^(i)", "beta_j", EQ),
+    Case(COURSE.replace("{2}", "{1}"), "beta_j", NOT, ("factor",), "1/2"),
+    Case(
+        COURSE.replace(r"\hat{y}^{(i)}-y^{(i)}", r"y^{(i)}-\hat{y}^{(i)}"), "beta_j", NOT, ("sign",)
+    ),
+    Case(COURSE, "beta", NOT, ("shape",)),
+    Case(
+        r"\frac{2}{m}\sum_{i=1}^{m}\left(\mathbf{x}^{(i)}\boldsymbol{\beta}^\top - y^{(i)}\right)"
+        r"x_j^{(i)}",
+        "beta_j",
+        NOT,
+        ("missing-bias",),
+    ),
+    # long flat chains are not deep nesting
+    Case(CHAIN_BETA, "beta", EQ),
+    Case(CHAIN_ALPHA, "alpha", EQ),
+    Case(CHAIN_ENTRY, "beta_j", EQ),
 ]
 
 
@@ -181,6 +238,10 @@ GIVEN_IN_NUMPY = {
     "-2/m (y - X beta^T)^T X": lambda X, u, a, m: -2 / m * (u + a).T @ X,
     "-2/m u^T X + 1/m ones^T X": lambda X, u, a, m: -2 / m * u.T @ X + X.sum(axis=0) / m,
     "-2 sum(u)": lambda X, u, a, m: np.array([[-2 * u.sum()]]),
+    "-2/(m-1) u^T X": lambda X, u, a, m: -2 / (m - 1) * u.T @ X,
+    "2/(m-1) sum(u)": lambda X, u, a, m: np.array([[2 / (m - 1) * u.sum()]]),
+    "-2/m u^T X + 1": lambda X, u, a, m: -2 / m * u.T @ X + 1,
+    "-2/m X^T 1": lambda X, u, a, m: -2 / m * X.sum(axis=0).reshape(1, -1),  # (Xᵀ𝟏)ᵀ
 }
 
 
@@ -254,6 +315,45 @@ def test_other_shows_the_simplified_difference() -> None:
     assert result.difference_latex == r"\frac{1}{m} \mathbf{1}^{\top} \mathbf{X}"
 
 
+def test_a_1_right_of_a_factor_with_m_columns_is_the_ones_vector() -> None:
+    assert check_gradient("-2/m u^T 1", "alpha").given_text == "-(2/m) uᵀ 𝟏"
+    assert check_gradient("-2/m X^T 1", "beta").given_text == "-(2/m) Xᵀ 𝟏"
+    assert check_gradient("-2/m u^T X 1", "beta").given_text == "-(2/m) uᵀ X"  # the number
+
+
+def test_a_number_added_to_a_row_of_features_is_labelled_as_a_broadcast() -> None:
+    result = check_gradient("-2/m u^T X + 1", "beta")
+    assert result.given_text == "𝟏ₙᵀ - (2/m) uᵀ X"
+    assert result.given_latex == r"\mathbf{1}_{n}^{\top} - \frac{2}{m} \mathbf{u}^{\top} \mathbf{X}"
+    assert result.difference_text == "𝟏ₙᵀ"
+    assert result.message.endswith(
+        " 𝟏ₙᵀ is a 1×n row of ones: a number added to a 1×n row is added to every entry."
+    )
+    column = check_gradient("-2/m X^T u + 1", "beta")
+    assert column.given_text == "𝟏ₙ - (2/m) Xᵀ u"
+    assert "𝟏ₙ is an n×1 column of ones" in column.message
+    examples = check_gradient("-2/m (u^T + 1) X", "beta")  # a row over the examples: 𝟏ᵀ
+    assert examples.given_text == "-(2/m) (uᵀ + 𝟏ᵀ) X"
+    assert "of ones" not in examples.message
+
+
+def test_a_divisor_m_minus_1_is_the_factor_m_over_m_minus_1_with_its_cause() -> None:
+    result = check_gradient("-2/(m-1) u^T X", "beta")
+    assert result.factor == "m/(m-1)"
+    assert "your expression is m/(m-1) times the correct one: m − 1 stands where" in result.message
+    assert "sample variance" in result.message
+    assert (
+        "J = 1/(2m)·Σ uᵢ² divides by m"
+        in check_gradient("-1/(m-1) u^T X", "beta", scale="1/(2m)").message
+    )
+
+
+def test_the_course_notation_reads_as_the_indexed_sum() -> None:
+    course = check_gradient(COURSE, "beta_j")
+    indexed = check_gradient("2/m sum_i (yhat_i - y_i) X_ij", "beta_j")
+    assert course.given_text == indexed.given_text
+
+
 def test_missing_bias_difference_is_the_bias_term() -> None:
     result = check_gradient("-2/m sum(y - X beta^T)", "alpha")
     assert result.difference_text is not None
@@ -322,6 +422,9 @@ def test_the_worked_example_for_the_handout_is_a_computed_diagnosis() -> None:
         "sum_i " * 40 + "u_i",
         "(u^T u)^16 sum(u)",
         "(sum(X beta^T))^4",
+        "-" * 70 + "u",
+        r"\beta^{(i)}",
+        " + ".join(["(u^T u)^5"] * 3),
     ],
 )
 def test_hostile_input_is_refused_before_any_comparison(
@@ -352,6 +455,23 @@ def test_a_runaway_computation_is_stopped_at_the_time_limit(
     result = CliRunner().invoke(cli, ["check", "-2/m u^T X", "--wrt", "beta"])
     assert result.exit_code == 2, result.output
     assert result.stderr == f"Error: {stopped}; simplify it\n"
+
+
+def test_building_runs_under_the_time_limit_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # SymPy can take minutes to build what a short text says: 33 terms m^a uᵀX took 12 min
+    def slow_build(*_args: object) -> object:  # in the child, stopped at the limit
+        threading.Event().wait(5)
+        raise AssertionError("building was not stopped")
+
+    monkeypatch.setattr(grader, "_build", slow_build)
+    with pytest.raises(InputError, match=re.escape("stopped after the time limit of 0.5 s")):
+        check_gradient("-2/m u^T X", "beta", time_limit=0.5)
+
+
+def test_a_refusal_while_building_in_the_child_is_an_input_error_here() -> None:
+    with pytest.raises(ExpressionError, match="more than 8 data factors") as caught:
+        check_gradient("u^T X (u^T u)^5", "beta")
+    assert caught.value.position == 6
 
 
 def test_unknown_wrt_and_scale_are_input_errors() -> None:

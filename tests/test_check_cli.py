@@ -61,6 +61,20 @@ def test_the_scale_option_changes_the_expected_gradient(runner: CliRunner) -> No
     assert runner.invoke(cli, args).exit_code == 0
 
 
+def test_the_notation_of_ml_courses_is_read(runner: CliRunner) -> None:
+    course = r"\frac{2}{m}\sum\limits_{i=1}^{m}\left(\hat{y}^{(i)}-y^{(i)}\right)x_j^{(i)}"
+    result = runner.invoke(cli, ["check", course, "--wrt", "beta_j"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("✓ equivalent\n")
+
+
+def test_a_divisor_m_minus_1_is_a_factor_in_json(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["check", "-2/(m-1) u^T X", "--wrt", "beta", "--json"])
+    assert result.exit_code == 1
+    record = json.loads(result.output)
+    assert (record["diagnosis"], record["factor"]) == (["factor"], "m/(m-1)")
+
+
 def test_json_is_one_object_with_the_keys_of_the_issue(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["check", "-1/m sum(u)", "--wrt", "alpha", "--json"])
     assert result.exit_code == 1

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from derive.core.errors import DivergenceError, InputError
@@ -16,6 +18,7 @@ from derive.numeric import descent
 from derive.numeric.codegen import gradients
 from derive.numeric.conditioning import Curvature
 from derive.numeric.descent import NonUniqueWarning, choose_method, fit
+from derive.numeric.descent_loop import Problem
 
 
 def problem(seed: int, m: int = 200, n: int = 3, offset: float = 0.0) -> tuple[np.ndarray, ...]:
@@ -249,7 +252,7 @@ def test_unusable_settings_raise_input_error(settings_: dict[str, Any], needle: 
 
 def curvature_with_bound(bound: float) -> Curvature:
     values = np.array([1.0, 2.0 / bound])
-    return Curvature(values, values, np.array([1.0, 0.0]), "H")
+    return Curvature(values, values, np.array([1.0, 0.0]), "H", np.eye(2))
 
 
 def started_watch(lr: float, bound: float, tol: float = 0.0) -> Any:
@@ -336,3 +339,199 @@ def test_fit_and_its_result_are_public() -> None:
 def test_an_unknown_cost_scale_is_an_input_error() -> None:
     with pytest.raises(InputError, match="unknown cost scale"):
         fit(*problem(15), scale="1/m²")
+
+
+# --- the final cost: from the error, never negative (issue 12, item 3) ---------------------
+
+RNG = np.random.default_rng(12)
+LINE = np.arange(1.0, 11.0)[:, None]
+THREE = RNG.standard_normal((30, 3)) * [1.0, 10.0, 100.0] + [0.0, 5.0, 50.0]
+PERFECT = {
+    "one feature": (LINE, 3 + 2 * LINE[:, 0]),
+    "three features": (THREE, THREE @ [1.5, -2.0, 0.25] + 4.0),
+    "the bias alone": (THREE, np.full(30, 2.5)),
+    "nearly perfect": (THREE, THREE @ [1.5, -2.0, 0.25] + 4.0 + 1e-9 * RNG.standard_normal(30)),
+}
+
+
+@pytest.mark.parametrize("method", ["plain", "gram"])
+@pytest.mark.parametrize("standardize", [False, True])
+@pytest.mark.parametrize("case", PERFECT)
+def test_the_cost_of_a_perfect_fit_is_measured_from_its_error(
+    case: str, method: descent.Method, standardize: bool
+) -> None:
+    """The Gram form's J = (yᵀy − 2…)/m lost such a cost to rounding: −1.4e-14, or 5e-15
+    where the error gives 1e-19."""
+    X, y = PERFECT[case]
+    result = fit(X, y, method=method, standardize=standardize)
+    assert result.converged
+    error = y - result.alpha - X @ result.beta  # the oracle: the error, straight from numpy
+    assert result.cost == pytest.approx(np.mean(error**2), rel=1e-9, abs=1e-28 * np.mean(y**2))
+    assert result.cost <= 1e-16 * np.mean(y**2)
+    assert np.all(result.costs >= 0)
+
+
+# --- standardized descent on columns of any magnitude, checked by the reference (item 4) ---
+
+M = 30
+RAMP = np.linspace(1.0, 3.0, M)
+NOISE = RNG.standard_normal(M)
+MIXED = np.where(np.arange(M) % 2 == 0, RAMP, 1e150 * RAMP)
+# (column, the factor that brings it to ordinary numbers): y depends on the column through
+# the ordinary numbers, so that lstsq on them is the oracle.
+COLUMNS = {
+    "near 1e200": (RAMP * 1e200, 1e-200),
+    "near 1e-200": (RAMP * 1e-200, 1e200),
+    "1e150 and 1 mixed": (MIXED, 1e-150),
+    "1e12 + noise": (1e12 + RNG.standard_normal(M), 1.0),
+}
+
+
+def oracle(column: np.ndarray, factor: float, y: np.ndarray) -> np.ndarray:
+    """lstsq on [1, column·factor, noise]: α, β of the column, β of the noise."""
+    theta = lstsq(np.column_stack([column * factor - (column * factor).mean(), NOISE]), y)
+    theta[0] -= theta[1] * (column * factor).mean()
+    return np.array([theta[0], theta[1] * factor, theta[2]])
+
+
+@pytest.mark.parametrize("case", COLUMNS)
+@pytest.mark.parametrize("noise", [0.0, 0.05])
+def test_standardized_descent_reaches_least_squares_on_a_column_of_any_magnitude(
+    case: str, noise: float
+) -> None:
+    column, factor = COLUMNS[case]
+    y = 3 + 2 * (column - column.mean()) * factor - 1.5 * NOISE + noise * np.cos(np.arange(M))
+    result = fit(np.column_stack([column, NOISE]), y, standardize=True)
+    assert result.converged
+    assert result.cost_gap is not None
+    assert result.cost_gap <= descent.COST_GAP
+    assert coefficients(result) == pytest.approx(oracle(column, factor, y), rel=1e-7)
+
+
+def test_a_constant_column_of_0_1_stays_out_of_a_standardized_fit() -> None:
+    """The mean of thirty 0.1s is not 0.1: standardizing used to turn the column into
+    ±1s, a second bias, and the weight of 0.1 into about 1e16."""
+    X = np.column_stack([np.full(M, 0.1), NOISE])
+    y = 2 - 1.5 * NOISE
+    with pytest.warns(NonUniqueWarning, match="'c' is constant"):
+        result = fit(X, y, standardize=True, names=["c", "u"])
+    assert result.converged
+    assert result.beta[0] == 0.0
+    assert coefficients(result) == pytest.approx([2.0, 0.0, -1.5], abs=1e-9)
+
+
+def test_a_fit_far_from_least_squares_is_not_converged_whatever_its_gradient(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The issue's run: standardizing turned a column into zeros (its spread overflowed to
+    ∞), descent met its tolerance on what was left, and the reference, standardized the
+    same way, agreed. The reference scales on its own, and measures the cost."""
+    X, y = np.column_stack([RAMP, NOISE]), 1 + 2 * RAMP - 1.5 * NOISE
+    broken = descent.Scaling(np.array([RAMP.mean(), 0.0]), np.array([np.inf, 1.0]))
+    monkeypatch.setattr(descent.Scaling, "of", lambda data: broken)
+    with pytest.warns(NonUniqueWarning):
+        result = fit(X, y, standardize=True)
+    assert result.gradient_norm <= result.tol  # the gradient says converged ...
+    assert not result.converged  # ... the cost says otherwise
+    assert result.cost_gap is not None
+    assert result.cost_gap > 0.1
+    assert result.rejection is not None
+    assert re.match(r"not converged after \d+ iterations?: ‖∇J‖ met the", result.rejection)
+    assert "far from the minimiser" in result.rejection
+
+
+def test_a_column_too_small_for_unstandardized_descent_is_not_converged() -> None:
+    """1e-200 squared vanishes: unstandardized, X̃ᵀX̃ has no trace of the column."""
+    X, y = np.column_stack([RAMP * 1e-200, NOISE]), 1 + 2 * RAMP - 1.5 * NOISE
+    with pytest.warns(NonUniqueWarning):
+        result = fit(X, y)
+    assert result.gradient_norm <= result.tol
+    assert not result.converged
+    assert result.rejection is not None
+
+
+def test_a_target_far_from_zero_met_its_tolerance_far_from_least_squares() -> None:
+    """y = 2·10¹² + a little: ‖∇J‖ at the start is all the bias's, so 1e-10 of it still
+    leaves the weights far off; before, such a run was reported converged."""
+    X = np.column_stack([RAMP, NOISE])
+    result = fit(X, 2e12 + RAMP - 1.5 * NOISE, standardize=True)
+    assert result.gradient_norm <= result.tol
+    assert not result.converged
+    assert result.rejection is not None
+
+
+def test_a_converged_run_is_within_the_cost_gap_and_has_no_rejection() -> None:
+    result = fit(*problem(19, offset=2.0))
+    assert result.converged
+    assert result.cost_gap is not None
+    assert result.cost_gap < 1e-12
+    assert result.rejection is None
+    assert fit(*problem(19), iterations=3).cost_gap is None  # not judged: not converged
+
+
+# --- a run that needs far more steps than allowed is refused at once (item 10) -------------
+
+LONGLEY = np.loadtxt(
+    Path(__file__).parent / "data" / "longley.csv", delimiter=",", skiprows=1, dtype=float
+)
+LONGLEY_X, LONGLEY_Y = LONGLEY[:, 1:], LONGLEY[:, 0]
+LONGLEY_STEPS = 126_987  # standardized, to the default tolerance (README, Numeric runs)
+
+
+def test_a_run_needing_far_more_steps_than_allowed_is_refused_before_its_first_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_step(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a refused run must not take a step")
+
+    monkeypatch.setattr(descent, "descend", no_step)
+    with pytest.raises(descent.TooFewIterationsError) as refused:
+        fit(LONGLEY_X, LONGLEY_Y)
+    message = str(refused.value)
+    assert "at least 1.2e+13 iterations" in message
+    assert "more than 10 times the limit of 1000000" in message
+    assert "--standardize" in message
+    assert "\n" not in message
+    with pytest.raises(descent.TooFewIterationsError, match=r"--iterations\) or a larger"):
+        fit(LONGLEY_X, LONGLEY_Y, standardize=True, iterations=LONGLEY_STEPS // 20)
+
+
+def test_a_run_whose_need_is_near_its_limit_still_runs() -> None:
+    allowed = LONGLEY_STEPS // 5  # within FAR_PAST = 10 of what it needs
+    result = fit(LONGLEY_X, LONGLEY_Y, standardize=True, iterations=allowed)
+    assert result.iterations == allowed
+    assert not result.converged
+
+
+@pytest.mark.parametrize("settings_", [{"iterations": 50}, {"iterations": 10**6, "tol": 0.0}])
+def test_short_runs_and_runs_without_a_tolerance_are_never_refused(
+    settings_: dict[str, Any],
+) -> None:
+    """A short run is quick and shows how descent starts; tol = 0 asks for every step."""
+    limit = settings_["iterations"] if "tol" not in settings_ else 3
+    result = fit(LONGLEY_X, LONGLEY_Y, **{**settings_, "iterations": limit})
+    assert result.iterations == limit
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 4), offset=st.floats(-4, 4))
+def test_the_steps_a_run_needs_are_a_lower_bound_and_close(
+    seed: int, n: int, offset: float
+) -> None:
+    """The estimate that refuses runs never exceeds what a run really takes."""
+    X, y = problem(seed, m=30, n=n, offset=offset)
+    result = fit(X, y, tol=1e-8)
+    assume(result.converged)
+    run = Problem.of(X, y[:, None], Scale.MEAN)
+    _, grad_alpha, grad_beta = run.evaluator("plain")(0.0, np.zeros((1, n)))
+    start = np.concatenate([[grad_alpha], np.ravel(grad_beta)])
+    needed = run.curvature.steps_needed(result.lr, 1e-8, start)
+    assert needed <= result.iterations + 1
+    assert needed >= result.iterations / 3
+
+
+def test_a_weight_beyond_float64_is_an_input_error_naming_its_column() -> None:
+    """x near 1e-310 with y = 2·(x/1e-310): the weight, 2e310, cannot be written."""
+    X = np.column_stack([RAMP * 1e-310, NOISE])
+    with pytest.raises(InputError, match="the weight of 'x' is beyond float64"):
+        fit(X, 1 + 2 * RAMP - 1.5 * NOISE, standardize=True, names=["x", "u"])

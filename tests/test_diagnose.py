@@ -12,6 +12,7 @@ from derive.grade.diagnose import (
     explicit,
     fit_factor,
     proportion,
+    split_sign,
 )
 from derive.models.linear import build_model
 from derive.steps.article import compute
@@ -45,19 +46,45 @@ def test_proportion_finds_the_constant_or_none() -> None:
 
 
 @pytest.mark.parametrize(
-    "factor", [sp.Integer(2), sp.Rational(1, 2), M.m, 1 / M.m, -2 * M.m, M.n / 3, M.m**2 / M.n]
+    "factor",
+    [
+        *(sp.Integer(2), sp.Rational(1, 2), M.m, 1 / M.m, -2 * M.m, M.n / 3, M.m**2 / M.n),
+        *(M.m / (M.m - 1), -M.m / (M.m - 1), (M.m - 1) / M.m, 2 * (M.m + 1) / M.m),
+        *(M.m / (2 * (M.m - 1)), (M.m - 1) ** 2 / M.m**2, M.n * M.m / (M.m + 1) ** 2),
+    ],
 )
-def test_a_factor_k_m_to_a_n_to_b_is_fitted_across_sizes(factor: sp.Expr) -> None:
+def test_a_factor_k_m_to_a_n_to_b_times_shifts_of_m_is_fitted_across_sizes(
+    factor: sp.Expr,
+) -> None:
     values = [explicit(GRADIENT, M, m, n, component=False) for m, n in SIZES]
     scaled = [(factor * GRADIENT).xreplace(M.sizes(m, n)) for m, n in SIZES]
     given = [explicit(s, M, m, n, component=False) for s, (m, n) in zip(scaled, SIZES, strict=True)]
-    assert fit_factor(given, values, M) == factor
+    fitted = fit_factor(given, values, M)
+    assert fitted is not None
+    assert sp.cancel(fitted - factor) == 0
 
 
-def test_a_factor_that_is_not_a_monomial_is_not_fitted() -> None:
+@pytest.mark.parametrize("factor", [M.m**2 + 1, (M.m - 1) ** 3, (M.m + 3) / M.m])
+def test_a_factor_outside_the_bounded_family_is_not_fitted(factor: sp.Expr) -> None:
     values = [explicit(GRADIENT, M, m, n, component=False) for m, n in SIZES]
-    given = [(m - 1) * v for v, (m, _) in zip(values, SIZES, strict=True)]
+    given = [factor.xreplace(M.sizes(m, n)) * v for v, (m, n) in zip(values, SIZES, strict=True)]
     assert fit_factor(given, values, M) is None
+
+
+def test_a_fit_that_another_size_refutes_explains_nothing() -> None:
+    # At m = 3 and 4, m − 2 looks like m(m − 1)/6; the fifth size, m = 5, says otherwise.
+    finding = Comparison(M, -2 / (M.m - 2) * M.u.T * M.X, GRADIENT).run()
+    assert (finding.equal, finding.reference, finding.factor) == (False, None, None)
+
+
+def test_the_slip_of_the_sample_variance_is_the_factor_m_over_m_minus_1() -> None:
+    finding = Comparison(M, -2 / (M.m - 1) * M.u.T * M.X, GRADIENT).run()
+    assert (finding.reference, finding.factor, finding.proof) == (
+        "gradient",
+        M.m / (M.m - 1),
+        "symbolic",
+    )
+    assert split_sign(-finding.factor) == (-1, M.m / (M.m - 1))
 
 
 def test_a_difference_that_vanishes_at_the_first_size_is_shown_at_another() -> None:

@@ -1,4 +1,5 @@
-"""The worked example: exact and float first iterations agree; the CLI and its JSON."""
+"""The worked example: exact and float first iterations agree; the CLI and its JSON; the
+size of a teacher's example and how its numbers are shown."""
 
 from __future__ import annotations
 
@@ -13,13 +14,20 @@ import sympy as sp
 from click.testing import CliRunner
 
 from derive.cli.main import cli
+from derive.core.errors import InputError
+from derive.math.shown_numbers import example_latex, example_text
+from derive.models.notation import Segment
+from derive.numeric import worked_example
 from derive.numeric.worked_example import (
     DEFAULT,
+    MAX_FEATURES,
+    MAX_ROWS,
     first_iteration,
     float_iteration,
     load_example,
     work,
 )
+from derive.present.example_view import example_view
 from derive.steps.derivation import Derivation
 
 KEYS = {
@@ -171,3 +179,143 @@ def test_a_bad_example_file_exits_2_with_one_line(
     assert result.exit_code == 2
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+# --- a teacher's own example: its size, and how its numbers are shown ----------------------
+
+
+def _rows(count: int, features: int = 1) -> str:
+    header = ",".join(f"x{j}" for j in range(features)) + ",y\n"
+    return header + "".join(
+        ",".join(str((i * (j + 2)) % 7) for j in range(features)) + f",{i}\n" for i in range(count)
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (_rows(MAX_ROWS + 1), f"more than {MAX_ROWS} data rows"),
+        (_rows(MAX_ROWS + 1, MAX_FEATURES), f"more than {MAX_ROWS} data rows"),
+        (_rows(MAX_FEATURES + 2, MAX_FEATURES + 1), f"{MAX_FEATURES + 1} features"),
+        (_rows(20_000, 50), "50 features"),
+        (_rows(MAX_FEATURES, MAX_FEATURES), f"{MAX_FEATURES} rows are too few"),
+    ],
+    ids=[
+        "a row too many",
+        "a row too many at most features",
+        "a feature too many",
+        "large",
+        "a row too few",
+    ],
+)
+def test_an_example_too_large_or_too_small_exits_2_with_one_line(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    data = tmp_path / "big.csv"
+    data.write_text(content)
+    result = CliRunner().invoke(cli, ["example", "--example", str(data)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "derive run" in result.output or "too few" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_the_limits_themselves_are_accepted(tmp_path: Path) -> None:
+    data = tmp_path / "limits.csv"
+    data.write_text(_rows(MAX_ROWS, MAX_FEATURES))
+    example = load_example(str(data))
+    assert example.size == (MAX_ROWS, MAX_FEATURES)
+
+
+def test_a_large_file_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unread(*args: object) -> None:
+        raise AssertionError("read_csv was called for a file over the limits")
+
+    monkeypatch.setattr(worked_example, "read_csv", unread)
+    for name, content in (("rows", _rows(5000)), ("features", _rows(3, 40))):
+        data = tmp_path / f"{name}.csv"
+        data.write_text(content)
+        with pytest.raises(InputError, match="derive run takes any number"):
+            load_example(str(data))
+
+
+def test_numbers_that_do_not_terminate_are_rounded_decimals_marked_approximately(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "three.csv"
+    data.write_text("a,b,y\n1,2,3\n2,1,4\n4,3,8\n")  # m = 3: 1/m is 0.333…
+    result = CliRunner().invoke(cli, ["example", "--example", str(data)])
+    assert result.exit_code == 0, result.output
+    first = result.output.split("First iteration")[1].split("Iterations with")[0]
+    assert "= ≈-0.666667 [1 1 1] [2.7; 3.7; 7.3]" in first
+    assert "= 0 - 0.02 · (≈-9.13333)" in first
+    assert "= [0.624 ≈0.513333]" in first  # 0.1 + 0.02·(2/3)·31 exactly, then 0.513333…
+    assert "rounded to 6 significant digits" in first
+    assert "/" not in first.replace("(1/m)", "").replace("(2/m)", "").replace("∂J/∂", "")
+
+
+def test_json_numbers_stay_numbers_when_they_do_not_terminate(tmp_path: Path) -> None:
+    data = tmp_path / "three.csv"
+    data.write_text("a,b,y\n1,2,3\n2,1,4\n4,3,8\n")
+    result = CliRunner().invoke(cli, ["example", "--example", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown["beta_next"] == [pytest.approx(0.624), pytest.approx(77 / 150, rel=1e-15)]
+    assert shown["grad_alpha"] == pytest.approx(-137 / 15, rel=1e-15)
+    assert isinstance(shown["cost"], float)
+
+
+def test_the_default_example_shows_no_rounded_number() -> None:
+    result = CliRunner().invoke(cli, ["example"])
+    assert "≈" not in result.output
+    assert "rounded" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "latex"),
+    [
+        (sp.Rational(-269, 20), "-13.45", "-13.45"),
+        (sp.Rational(1, 2**50), "0.00000000000000088817841970012523233890533447265625", None),
+        (sp.Rational(2, 3), "≈0.666667", r"{\approx}{0.666667}"),
+        (sp.Rational(-137, 15), "≈-9.13333", r"{\approx}{-9.13333}"),
+        (sp.Rational(10**7, 3), "≈3333330", None),
+    ],
+)
+def test_example_numbers_are_exact_decimals_or_marked_roundings(
+    value: sp.Rational, text: str, latex: str | None
+) -> None:
+    assert example_text(value) == text
+    if latex is not None:
+        assert example_latex(value) == latex
+
+
+def test_a_rounded_negative_coefficient_keeps_its_sign_after_the_mark() -> None:
+    ones = sp.MatrixSymbol("u", 3, 1)
+    assert example_text(sp.Rational(-2, 3) * ones) == "≈-0.666667 u"
+    assert example_text(sp.Rational(-1, 2) * ones) == "-0.5 u"
+
+
+def test_a_one_feature_example_from_the_command_line(tmp_path: Path) -> None:
+    data = tmp_path / "one.csv"
+    data.write_text("x,y\n1,2\n2,3\n3,5\n4,6\n")
+    result = CliRunner().invoke(cli, ["example", "--example", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "4 examples, 1 feature (x), target y" in result.output
+    assert "= [0.1] - 0.05 [-22]" in result.output
+
+
+def test_the_handout_says_what_the_mark_means_when_a_number_is_rounded(
+    tmp_path: Path, mean: Derivation
+) -> None:
+    data = tmp_path / "three.csv"
+    data.write_text("a,b,y\n1,2,3\n2,1,4\n4,3,8\n")
+    view = example_view(mean, work(mean, load_example(str(data)), iterations=10))
+    assert Segment("math", r"\approx") in view.introduction
+    assert "6 significant digits" in view.introduction[-1].value
+    lines = {line.key: line for line in view.lines}
+    assert lines["alpha_next"].result == r"{\approx}{0.182667}"
+    default = example_view(mean, work(mean, iterations=10)).introduction
+    assert "≈" not in "".join(s.value for s in default)
+    assert r"\approx" not in "".join(s.value for s in default)

@@ -25,6 +25,10 @@ M = build_model()
         (M.m**2, "m^2"),
         (M.m / M.n, "m/n"),
         (sp.Rational(3, 4) / (M.m * M.n), "3/(4mn)"),
+        (M.m / (M.m - 1), "m/(m-1)"),
+        (M.m / (2 * (M.m - 1)), "m/(2(m-1))"),
+        (2 * (M.m + 1) / M.m, "2(m+1)/m"),
+        ((M.m - 1) ** 2 / M.m, "(m-1)^2/m"),
     ],
 )
 def test_a_factor_is_written_as_a_student_would_type_it(factor: sp.Expr, shown: str) -> None:

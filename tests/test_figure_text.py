@@ -147,14 +147,17 @@ def test_run_says_in_one_line_each_what_a_missing_font_does(
     command = ["run", str(data), "--target", "价格", "--plot", str(tmp_path / "c.svg")]
     english = CliRunner().invoke(cli, command)
     assert english.exit_code == 0, english.output
-    assert english.stderr == (
+    wrote = [f"wrote {tmp_path / 'c.svg'}", f"wrote {tmp_path / 'c-contour.svg'}"]
+    assert english.stderr.splitlines() == [
         "Warning: some characters of the figure have no font here and show as boxes; "
-        "install the Debian package fonts-noto-cjk\n"
-    )
+        "install the Debian package fonts-noto-cjk",
+        *wrote,
+    ]
     chinese = CliRunner().invoke(cli, [*command, "--lang", "zh"])
     assert chinese.exit_code == 0, chinese.output
     assert chinese.stderr.splitlines() == [
         "警告：图中文字为英文：未找到中文字体；请安装 Debian 软件包 fonts-noto-cjk",
         "警告：图中有些字符在本机没有字体，会显示为方框；请安装 Debian 软件包 fonts-noto-cjk",
+        *(line.replace("wrote", "已写入") for line in wrote),
     ]
     assert (tmp_path / "c-contour.svg").is_file()

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import re
+import subprocess
+from collections.abc import Callable, Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from PIL import Image
+from test_handout_files import headings, headings_at_the_foot, page_ends, pdf_pages, squeezed
 
 from derive.cli.main import cli
+from derive.core.i18n import gettext, language
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +138,93 @@ def _platform_fonts(page: Any, selector: str) -> set[str]:
     fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
     cdp.detach()
     return {font["familyName"] for font in fonts}
+
+
+@pytest.fixture(scope="module")
+def printed(
+    tmp_path_factory: pytest.TempPathFactory, browser: Any, need: Callable[..., None]
+) -> Callable[[str, bool, str], tuple[Path, Path]]:
+    """`printed("zh", True, "Letter")`: the HTML handout (compact or not) and what Chromium
+    prints of it on that paper, each made once."""
+    need("pdftotext", "pdfinfo")
+    pages: dict[tuple[str, bool, str], tuple[Path, Path]] = {}
+
+    def made_once(lang: str, compact: bool, paper: str) -> tuple[Path, Path]:
+        html = tmp_path_factory.getbasetemp() / f"print-{lang}-{compact}" / "handout.html"
+        if not html.exists():
+            options = ["--lang", lang, "--format", "html", *(["--compact"] if compact else [])]
+            result = CliRunner().invoke(cli, ["handout", "--out", str(html.parent), *options])
+            assert result.exit_code == 0, result.output
+        if (lang, compact, paper) not in pages:
+            page = browser.new_page()
+            page.goto(html.as_uri())
+            page.emulate_media(media="print")
+            pdf = html.parent / f"print-{paper}.pdf"
+            pdf.write_bytes(page.pdf(format=paper))
+            page.close()
+            pages[lang, compact, paper] = html, pdf
+        return pages[lang, compact, paper]
+
+    return made_once
+
+
+PRINTS = [
+    (lang, compact, paper)
+    for lang in ("en", "zh")
+    for compact in (False, True)
+    for paper in ("A4", "Letter")
+]
+
+
+@pytest.mark.parametrize(("lang", "compact", "paper"), PRINTS)
+def test_no_printed_page_ends_with_a_heading(
+    printed: Callable[[str, bool, str], tuple[Path, Path]], lang: str, compact: bool, paper: str
+) -> None:
+    html, pdf = printed(lang, compact, paper)
+    known = headings(html)
+    assert len(known) >= 25
+    ends = page_ends(pdf, columns=2 if compact else 1)
+    if not compact:  # page 1 ends with the contents, whose entries are named as the sections
+        with language(lang):
+            assert squeezed(gettext("Contents")) in _pages_text(pdf)[0]
+        ends = ends[1:]
+    assert headings_at_the_foot(ends, known) == []
+
+
+@pytest.mark.parametrize(("lang", "paper"), [("en", "A4"), ("zh", "Letter")])
+def test_no_caption_is_torn_from_its_figure_to_the_top_of_a_page(
+    printed: Callable[[str, bool, str], tuple[Path, Path]], lang: str, paper: str
+) -> None:
+    """A figure is drawn above its caption: a caption in the top quarter of a page would
+    have its figure on the page before. (The figures' words are drawn, not text.)"""
+    html, pdf = printed(lang, False, paper)
+    captions = re.findall(r"<figcaption>(.*?)</", html.read_text(encoding="utf-8"))
+    starts = [squeezed(unescape(caption))[:10] for caption in captions]
+    assert len(starts) == 3
+    assert all(start in "".join(_pages_text(pdf)) for start in starts)
+    pages, (width, height) = pdf_pages(pdf)
+    for page in range(1, pages + 1):
+        top = ["-f", str(page), "-l", str(page), "-W", str(int(width)), "-H", str(int(height / 4))]
+        text = squeezed(_pdftotext(pdf, "-x", "0", "-y", "0", *top))
+        assert not [start for start in starts if start in text], page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_compact_prints_on_half_the_pages_or_fewer_without_figures(
+    printed: Callable[[str, bool, str], tuple[Path, Path]], lang: str
+) -> None:
+    for paper in ("A4", "Letter"):
+        full, _size = pdf_pages(printed(lang, False, paper)[1])
+        html, pdf = printed(lang, True, paper)
+        pages, _size = pdf_pages(pdf)
+        assert 2 * pages <= full, (paper, pages, full)
+    assert "<figure" not in html.read_text(encoding="utf-8")
+
+
+def _pdftotext(pdf: Path, *options: str) -> str:
+    command = ["pdftotext", *options, str(pdf), "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def _pages_text(pdf: Path) -> list[str]:
+    return [squeezed(page) for page in _pdftotext(pdf).split("\f")]

@@ -21,6 +21,7 @@ PIECES = [
     *("y_i", "X_ij", "X_{i,j}", "x_ij", "X_i", "beta_j", "u_i", "yᵢ", "Xᵢⱼ", "βⱼ"),
     *(r"\frac{", "}{", r"\alpha", r"\beta", r"\hat{y}", r"^{\top}", r"^\top", r"\mathbf{"),
     *(r"\mathbf{1}", r"\left(", r"\right)", r"\cdot", r"\sum_{i=1}^{m}", r"\sum_k", r"\,"),
+    *(r"^{(i)}", "^(i)", r"x_j^{(i)}", r"\sum\limits_{i=1}^{m}", r"\limits"),
     *(r"\partial", "lambda", "__import__", "'os'", ":", ";", "\x00", "\u202e", "\udcff"),
 ]
 
@@ -138,6 +139,41 @@ def test_brackets_nested_too_deep_are_refused_at_the_first_too_many() -> None:
 def test_long_chains_of_signs_are_refused_by_depth() -> None:
     with pytest.raises(ExpressionError, match=f"more than {MAX_DEPTH} levels"):
         parse("-" * (MAX_DEPTH + 10) + "u")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "u" + " + u" * 400,  # a sum of 401 terms
+        "u" + " - u" * 400,
+        "m" + " m" * 600,  # a product by juxtaposition
+        "u" + " / 2" * 400,
+        "u" + " * 2 / m" * 200,
+        " + ".join(["-" * 50 + "u"] * 20),  # nesting 51 deep in each term, and many terms
+        r"\frac{2}{m}\left(" + " + ".join([r"\hat{y}^{(i)}"] * 100) + r"\right)",
+    ],
+)
+def test_a_long_flat_chain_of_plus_or_times_is_one_level_not_deep_nesting(text: str) -> None:
+    assert parse(text).tree.data in ("add", "sub", "mul", "div")
+
+
+def test_nesting_inside_the_terms_of_a_chain_still_counts() -> None:
+    with pytest.raises(ExpressionError, match=f"more than {MAX_DEPTH} levels"):
+        parse("u + " + "-" * (MAX_DEPTH + 1) + "u + u")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [r"x_j^{(i)}", r"\mathbf{x}^{(i)}_j", r"y^{ ( i ) }", "y^(i)", "yhat^(i)", r"\hat{y}^{(i)}"],
+)
+def test_a_superscript_in_parentheses_is_the_example_index(text: str) -> None:
+    tree = parse(text).tree
+    assert "example" in {node.data for node in tree.iter_subtrees()}
+
+
+def test_sum_limits_and_nolimits_are_read() -> None:
+    for command in (r"\limits", r"\nolimits", r"\displaystyle"):
+        assert parse(rf"\sum{command}_{{i=1}}^{{m}} u_i").tree.data == "sigma"
 
 
 def test_a_long_excerpt_is_cut_around_the_problem() -> None:

@@ -331,3 +331,39 @@ def test_a_cost_within_a_decade_still_has_numbers_on_its_axis(costs: list[float]
         if label.get_text() and low <= at <= high
     ]
     assert len(labelled) >= 2, labelled
+
+
+# --- a path that zig-zags near the bound is drawn finer (issue 12, item 7) ----------------
+
+
+def test_a_path_that_zig_zags_near_the_bound_is_drawn_finer_and_lighter() -> None:
+    """At 0.97 of the bound every step reverses the one before, and the path crosses the
+    valley hundreds of times: at the width of an ordinary path it covered the minimiser."""
+    straight = lines(contour_figure())["descent path (β of each iterate)"]
+    alphas, betas, _ = descend(0.97 * BOUND, 350)
+    drawn = lines(plots.contour_figure(X, Y, alphas, betas))
+    zigzag = drawn["descent path (β of each iterate)"]
+    assert zigzag.get_linewidth() <= straight.get_linewidth() / 2
+    assert zigzag.get_markersize() <= straight.get_markersize() / 1.5
+    assert zigzag.get_alpha() is not None
+    assert zigzag.get_alpha() < 1
+    assert straight.get_alpha() is None  # an ordinary path is drawn as before
+    path = np.column_stack(data(zigzag))
+    assert np.array_equal(path, betas)  # thinner, but every iterate is still drawn
+
+
+@pytest.mark.parametrize(
+    ("lr", "steps", "expected"),
+    [(0.1, 200, False), (0.5 * BOUND, 200, False), (0.97 * BOUND, 350, True)],
+)
+def test_a_zig_zag_is_many_visible_reversals_of_direction(
+    lr: float, steps: int, expected: bool
+) -> None:
+    assert plots.zigzags(descend(lr, steps)[1]) is expected
+
+
+def test_a_few_wide_zig_zags_keep_the_ordinary_path() -> None:
+    """Five crossings read well at the ordinary width: not a zig-zag to thin out."""
+    path = np.array([[(-0.5) ** k, 0.0] for k in range(6)])
+    assert not plots.zigzags(path)
+    assert plots.zigzags(np.array([[(-0.99) ** k, 0.0] for k in range(60)]))

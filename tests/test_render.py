@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from derive.cli.main import cli
 from derive.core.atomic import replace_files
 from derive.core.errors import InputError
+from derive.core.i18n import LANGUAGES, gettext, language
 from derive.present.handout import Handout, build_handout, check_title
-from derive.render import handouts as render
+from derive.present.prose import EXAMPLE, SOURCE
+from derive.render import pdf
 from derive.render.handouts import (
+    PAPERS,
+    Layout,
+    check_paper,
     mathml,
     parse_formats,
     render_html,
@@ -130,6 +138,9 @@ def test_rendering_is_deterministic(handout: Handout) -> None:
 
 def test_html_has_19_step_sections_and_no_script_or_external_resource(handout: Handout) -> None:
     html = render_html(handout).replace('xmlns="http://www.w3.org/1998/Math/MathML"', "")
+    link = f'<a href="{SOURCE.url}">{SOURCE.url}</a>'  # a link to the source, not a resource
+    assert html.count(link) == 1
+    html = html.replace(link, "")
     assert html.count('<section class="step"') == 19
     for forbidden in ("<script", "http://", "https://", "<link", "@import", "src="):
         assert forbidden not in html
@@ -164,7 +175,7 @@ def test_files_are_readable_like_any_other_file(tmp_path: Path) -> None:
 def test_without_latex_html_and_tex_are_written_and_the_packages_named(
     handout: Handout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     written = write_handout(handout, tmp_path, ("html", "tex", "pdf"))
     assert [p.name for p in written.paths] == ["handout.html", "handout.tex"]
     assert written.skipped is not None
@@ -176,7 +187,7 @@ def test_without_latex_html_and_tex_are_written_and_the_packages_named(
 def test_nothing_is_written_outside_the_output_folder(
     handout: Handout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     out = tmp_path / "deep" / "out"
     write_handout(handout, out, ("html", "tex"))
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
@@ -196,7 +207,7 @@ def test_latex_failure_quotes_the_error_lines() -> None:
             "l.12 \\oops",
         ]
     )
-    message = render.latex_failure(log)
+    message = pdf.latex_failure(log)
     assert "handout.tex:12: Undefined control sequence." in message
     assert "l.12 \\oops" in message
 
@@ -216,3 +227,69 @@ def test_the_handout_html_has_the_worked_example(tmp_path: Path) -> None:
     assert html.count('<table class="iterations">') == 1
     assert "<td>14.935</td>" in html
     assert 'alttext="\\begin{bmatrix} 1.445 &amp; 0.985 \\end{bmatrix}"' in html
+
+
+def test_the_source_article_is_cited_as_a_reference(handout: Handout) -> None:
+    title = "Mathematical Intuition behind the Gradient Descent Algorithm"
+    reference = f"Pratik Shukla, “{title}”, Towards AI, 2022. "
+    assert reference + f'<a href="{SOURCE.url}">' in render_html(handout)
+    tex = render_tex(handout)
+    assert reference.replace("“", "``").replace("”", "''") + rf"\url{{{SOURCE.url}}}" in tex
+    with language("zh"):
+        chinese = replace(handout, lang="zh")
+        author = gettext("Pratik Shukla")
+        xelatex = tex_escape(author, unicode_fonts=True)  # "·" in LaTeX's math: \cdot
+        for shown, name in ((render_html(chinese), author), (render_tex(chinese), xelatex)):
+            assert name in shown
+            assert f"“{title}”" in shown  # the title as published, not translated
+            assert "梯度下降算法背后的数学直觉" in shown  # the Chinese translation's title
+    assert "梯度下降算法背后的数学直觉" not in tex
+
+
+def test_the_paper_is_a4_unless_letter_is_asked_for(handout: Handout) -> None:
+    assert r"\usepackage[a4paper,margin=24mm]{geometry}" in render_tex(handout)
+    letter = render_tex(handout, Layout("letter"))
+    assert r"\usepackage[letterpaper,margin=24mm]{geometry}" in letter
+    assert render_tex(handout, Layout("letter")).replace("letterpaper", "a4paper") == render_tex(
+        handout
+    )
+    with pytest.raises(InputError, match="unknown paper size 'a3': choose from a4, letter"):
+        check_paper("a3")
+
+
+def test_compact_is_two_columns_in_print_and_in_the_pdf(handout: Handout) -> None:
+    assert "twocolumn" not in render_tex(handout)
+    assert r"\documentclass[10pt,twocolumn]{article}" in render_tex(handout, Layout(compact=True))
+    assert '<body class="compact">' in render_html(handout, Layout(compact=True))
+    assert "<body>" in render_html(handout)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_sentence_on_the_bound_ends_with_the_one_about_the_figures(lang: str) -> None:
+    """A compact handout cuts it off there (handouts._without_figures)."""
+    with language(lang):
+        bound, figures = gettext(EXAMPLE["bound"]), gettext(EXAMPLE["figures"])
+    assert bound.endswith(figures)
+    assert bound[: -len(figures)].rstrip().endswith((".", "。"))
+
+
+def test_without_a_command_the_handout_is_a4_and_not_compact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from derive.render import handouts
+
+    asked: list[Layout] = []
+
+    def write(*args: object) -> None:
+        layout = args[-1]
+        assert isinstance(layout, Layout)
+        asked.append(layout)
+        raise InputError("stop here")
+
+    monkeypatch.setattr(handouts, "write_handouts", write)
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, []).exit_code == 2
+    assert CliRunner().invoke(cli, ["handout", "--paper", "letter", "--compact"]).exit_code == 2
+    assert asked == [Layout("a4", compact=False), Layout("letter", compact=True)]
+    (paper,) = [option for option in cli.commands["handout"].params if option.name == "paper"]
+    assert paper.type.to_info_dict()["choices"] == tuple(PAPERS)

@@ -20,7 +20,18 @@ from derive.cli.main import cli
 from derive.present.run_report import DelayedProgress
 
 DATA = Path(__file__).parent / "data"
-KEYS = {"alpha", "beta", "cost", "iterations", "converged", "lr", "lr_max", "reference"}
+KEYS = {
+    "alpha",
+    "beta",
+    "cost",
+    "iterations",
+    "converged",
+    "lr",
+    "lr_max",
+    "reference",
+    "dropped",
+    "files",
+}
 
 # NIST StRD certified values for the Longley data (TOTEMP on the six other columns).
 LONGLEY_CERTIFIED = {

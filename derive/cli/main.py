@@ -147,13 +147,28 @@ def steps(as_json: bool, scale: str, lang: str) -> None:
     help=N_("Comma-separated list of html, tex, pdf, ipynb."),
 )
 @click.option("--title", default=None, help=N_("Title of the handout (plain text)."))
+@click.option(
+    "--paper",
+    type=click.Choice(("a4", "letter")),
+    default="a4",
+    show_default=True,
+    help=N_("Paper size of the PDF (the HTML prints on either)."),
+)
+@click.option(
+    "--compact",
+    is_flag=True,
+    help=N_("Fewer pages, for printing many copies: no figures, two columns, smaller type."),
+)
 @scale_option
 @lang_option
-def handout(out: Path, formats: str, title: str | None, scale: str, lang: str) -> None:
-    from derive.render.handouts import parse_formats, write_handouts
+def handout(
+    out: Path, formats: str, title: str | None, paper: str, compact: bool, scale: str, lang: str
+) -> None:
+    from derive.render.handouts import Layout, parse_formats, write_handouts
 
     with language(lang), warnings_as_lines():
-        document, written = write_handouts(out, parse_formats(formats), title, scale, lang)
+        layout = Layout(paper, compact)
+        document, written = write_handouts(out, parse_formats(formats), title, scale, lang, layout)
         for path in written.paths:
             click.echo(gettext("wrote {path}").format(path=path))
         if written.skipped:

@@ -1,22 +1,28 @@
-"""`derive run`: fit a CSV file by gradient descent with the derived gradients.
+"""`derive run`: fit a CSV or Parquet file by gradient descent with the derived gradients.
 
 Part of the command line (cli/main.py registers it): reads the data (numeric/dataset.py),
 fits (numeric/descent.py), compares with the least-squares reference and prints the
-report of present/run_report.py; `--plot` draws the figures of present/plots.py.
+report of present/run_report.py; `--plot` draws the figures of present/plots.py and
+`--save`, `--predictions` the files of present/run_files.py, all written or none, each
+named on stderr (or in the JSON). With --json every outcome is one JSON object on stdout,
+errors included, with the same exit codes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from derive.cli.language import TranslatedHelp
+from derive.cli.language import TranslatedHelp, missing_message
 from derive.cli.params import json_option, lang_option, learning_rate, warnings_as_lines
+from derive.core.errors import DeriveError, DivergenceError, InputError
 from derive.core.i18n import N_, current, gettext, language
 from derive.numeric import defaults
 
@@ -24,44 +30,83 @@ if TYPE_CHECKING:
     from derive.numeric.dataset import Dataset
     from derive.numeric.descent import FitResult
 
+STDIN = "-"
 
-def _write_plots(dataset: Dataset, result: FitResult, plot: Path) -> None:
-    """The cost curve at `plot` and, for two features, the contours with the descent path
-    beside it (curve.svg: curve-contour.svg), in the language of the figures."""
-    from derive.present import figure_files, plots
-    from derive.present.fonts import figure_language
 
-    with language(figure_language(current())):  # drawn in it; warnings said in ours
-        title = gettext("Cost per iteration: {name}").format(name=dataset.path.name)
-        curve = plots.cost_figure(result.costs, title=title)
-        contours = None
-        if result.iterates is not None:
-            contours = plots.contour_figure(
-                dataset.X,
-                dataset.y,
-                result.iterates.alphas,
-                result.iterates.betas,
-                names=dataset.features,
-                title=gettext("Cost contours and the descent path: {name}").format(
-                    name=dataset.path.name
-                ),
-            )
-    figure_files.save(curve, plot)
-    if contours is not None:
-        figure_files.save(contours, plot.with_name(f"{plot.stem}-contour{plot.suffix}"))
+@dataclass(frozen=True)
+class Outputs:
+    """The files a run is asked to write: the cost curve, the coefficients, the predictions."""
+
+    plot: Path | None = None
+    save: Path | None = None
+    predictions: Path | None = None
+
+
+class _RunCommand(TranslatedHelp):
+    """`derive run`, whose usage errors too are a JSON object on stdout with --json."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # click's parser consumes the list
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            if "--json" in given:
+                message = (
+                    missing_message(error)
+                    if isinstance(error, click.MissingParameter)
+                    else error.format_message()
+                )
+                _echo_error("usage", message)
+            raise
+
+
+def _echo_error(kind: str, message: str) -> None:
+    from derive.present.run_report import error_json
+
+    click.echo(json.dumps(error_json(kind, message), ensure_ascii=False, indent=2))
+
+
+def _separator(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """One character, or `tab`."""
+    if value is None:
+        return None
+    sep = "\t" if value.lower() in ("tab", "\\t") else value
+    if len(sep) != 1 or sep in '"\r\n':
+        raise click.BadParameter(
+            gettext("{value} is not one character such as , ; or tab").format(value=repr(value))
+        )
+    return sep
 
 
 @click.command(
-    cls=TranslatedHelp,
+    cls=_RunCommand,
     help=N_(
-        "Fit DATA.csv by gradient descent with the derived gradients; compare with lstsq."
+        "Fit DATA (a CSV file, a .parquet file, or - for CSV on standard input) by "
+        "gradient descent with the derived gradients; compare with lstsq."
         "\n\n"
-        "Exit code 0 when the run converged, 1 when it did not or diverged."
+        "Exit code 0 when the run converged, 1 when it did not or diverged, 2 for bad input."
     ),
 )
-@click.argument("data", type=click.Path(dir_okay=True, path_type=Path))
+@click.argument("data", type=click.Path(dir_okay=True, allow_dash=True, path_type=Path))
 @click.option("--target", required=True, help=N_("The column to predict."))
 @click.option("--features", help=N_("Comma-separated feature columns [default: all others]."))
+@click.option(
+    "--sep",
+    metavar="CHAR",
+    callback=_separator,
+    help=N_("The CSV separator: , ; tab or another character [default: found in the header]."),
+)
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help=N_("The CSV file's encoding, such as gbk (a byte-order mark is skipped)."),
+)
+@click.option(
+    "--dropna",
+    is_flag=True,
+    help=N_("Drop the rows with an empty cell in the chosen columns, and say how many."),
+)
 @click.option(
     "--lr",
     metavar="auto|ETA",
@@ -94,67 +139,206 @@ def _write_plots(dataset: Dataset, result: FitResult, plot: Path) -> None:
         "with the descent path, to FILE's name + '-contour' (curve.svg: curve-contour.svg)."
     ),
 )
+@click.option(
+    "--save",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help=N_("Write the coefficients: FILE.json (an object) or FILE.csv (term,coefficient)."),
+)
+@click.option(
+    "--predictions",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help=N_("Write FILE.csv: row,TARGET,prediction,residual for each row fitted."),
+)
 @json_option
 @lang_option
 def run(
     data: Path,
     target: str,
     features: str | None,
+    sep: str | None,
+    encoding: str,
+    dropna: bool,
     lr: float | str,
     iterations: int,
     tol: float,
     standardize: bool,
     plot: Path | None,
+    save: Path | None,
+    predictions: Path | None,
     as_json: bool,
     lang: str,
 ) -> None:
-    from derive.core.errors import DivergenceError
-    from derive.numeric.dataset import read_csv
-    from derive.numeric.descent import NonUniqueWarning, fit
+    with language(lang):
+        try:
+            code = _run(
+                data,
+                target,
+                features,
+                (sep, encoding, dropna),
+                (lr, iterations, tol, standardize),
+                Outputs(plot, save, predictions),
+                as_json,
+            )
+        except DivergenceError as error:
+            message = gettext("Diverged: {error}").format(error=error)
+            click.echo(message, err=True)
+            if as_json:
+                _echo_error("diverged", message)
+            sys.exit(1)
+        except (DeriveError, KeyboardInterrupt) as error:
+            if as_json:
+                _echo_error(_kind(error), str(error) or gettext("Interrupted."))
+            raise
+    if code:
+        sys.exit(code)
+
+
+def _kind(error: BaseException) -> str:
+    if isinstance(error, InputError):
+        return "input"
+    return "interrupted" if isinstance(error, KeyboardInterrupt) else "failure"
+
+
+def _run(
+    data: Path,
+    target: str,
+    features: str | None,
+    reading: tuple[str | None, str, bool],
+    descent: tuple[float | str, int, float, bool],
+    outputs: Outputs,
+    as_json: bool,
+) -> int:
+    """The run; its exit code (0 converged, 1 not)."""
+    from derive.numeric.data_source import Options
+    from derive.numeric.dataset import STDIN as STDIN_NAME
+    from derive.numeric.dataset import read_data
     from derive.numeric.reference import least_squares
-    from derive.present import figure_files
     from derive.present import run_report as report
 
-    with language(lang):
-        if plot is not None:
-            figure_files.check_target(plot)
-        chosen = None if features is None else [name.strip() for name in features.split(",")]
-        dataset = read_csv(data, target, chosen)
-        contour = plot is not None and len(dataset.features) == 2
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", NonUniqueWarning)
-            try:
-                with report.DelayedProgress(iterations) as progress:
-                    result = fit(
-                        dataset.X,
-                        dataset.y,
-                        lr="auto" if lr == "auto" else float(lr),
-                        iterations=iterations,
-                        tol=tol,
-                        standardize=standardize,
-                        names=dataset.features,
-                        progress=None if as_json else progress,
-                        record=contour,
-                    )
-            except DivergenceError as error:
-                click.echo(gettext("Diverged: {error}").format(error=error), err=True)
-                sys.exit(1)
-        for line in report.warning_lines([str(w.message) for w in caught]):
+    _check_outputs(data, outputs)
+    chosen = None if features is None else [name.strip() for name in features.split(",")]
+    options = Options(*reading)
+    stdin = str(data) == STDIN
+    source = STDIN_NAME if stdin else data
+    raw = sys.stdin.buffer.read() if stdin else None
+    with report.ReadProgress(source.name) as progress:
+        dataset = read_data(
+            source,
+            target,
+            chosen,
+            options=options,
+            data=raw,
+            progress=None if as_json else progress,
+        )
+    result = _fit(dataset, descent, outputs.plot is not None, as_json)
+    standardize = descent[3]
+    # Unique minimiser: lstsq where it is most accurate; otherwise in descent's coordinates,
+    # where both reach the minimiser of least norm.
+    # A run rejected for its cost is compared with the standardized, independent reference.
+    coordinates = standardize or result.unique or result.rejection is not None
+    reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
+    written = [str(path) for path in _write(dataset, result, outputs)]
+    if as_json:
+        record = report.run_json(dataset, result, reference, written)
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        for line in report.written_lines(written):
             click.echo(line, err=True)
-        # Unique minimiser: lstsq where it is most accurate; otherwise in descent's coordinates,
-        # where both reach the minimiser of least norm.
-        coordinates = standardize or result.unique
-        reference = report.Reference(*least_squares(dataset.X, dataset.y, standardize=coordinates))
-        if plot is not None:
-            with warnings_as_lines():
-                _write_plots(dataset, result, plot)
-        if as_json:
-            click.echo(
-                json.dumps(
-                    report.run_json(dataset, result, reference), ensure_ascii=False, indent=2
-                )
+        click.echo(report.run_text(dataset, result, reference, standardize, options.dropna))
+    return 0 if result.converged else 1
+
+
+def _check_outputs(data: Path, outputs: Outputs) -> None:
+    """Refuse, before anything is read, a file that cannot be written or is named twice."""
+    from derive.present import figure_files, run_files
+
+    if outputs.plot is not None:
+        figure_files.check_target(outputs.plot)
+    if outputs.save is not None:
+        run_files.check_save(outputs.save)
+    if outputs.predictions is not None:
+        run_files.check_predictions(outputs.predictions)
+    named = [p for p in (outputs.save, outputs.predictions) if p is not None]
+    places = [os.path.abspath(p) for p in named]
+    for path, place in zip(named, places, strict=True):
+        if places.count(place) > 1 or (str(data) != STDIN and place == os.path.abspath(data)):
+            raise InputError(
+                gettext(
+                    "{path} is named twice: the data and each file written need their own"
+                ).format(path=path)
             )
-        else:
-            click.echo(report.run_text(dataset, result, reference, standardize))
-    if not result.converged:
-        sys.exit(1)
+
+
+def _fit(
+    dataset: Dataset, descent: tuple[float | str, int, float, bool], plot: bool, as_json: bool
+) -> FitResult:
+    """Gradient descent, with its progress bar on a terminal and its warnings on stderr."""
+    from derive.numeric.descent import NonUniqueWarning, fit
+    from derive.present import run_report as report
+
+    lr, iterations, tol, standardize = descent
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NonUniqueWarning)
+        with report.DelayedProgress(iterations) as progress:
+            result = fit(
+                dataset.X,
+                dataset.y,
+                lr="auto" if lr == "auto" else float(lr),
+                iterations=iterations,
+                tol=tol,
+                standardize=standardize,
+                names=dataset.features,
+                progress=None if as_json else progress,
+                record=plot and len(dataset.features) == 2,
+            )
+    for line in report.warning_lines([str(w.message) for w in caught]):
+        click.echo(line, err=True)
+    return result
+
+
+def _write(dataset: Dataset, result: FitResult, outputs: Outputs) -> list[Path]:
+    """Every file asked for, all written or none; the paths as the user gave them."""
+    from derive.core.atomic import replace_files
+    from derive.present import run_files
+
+    files: dict[Path, bytes] = {}
+    if outputs.plot is not None:
+        with warnings_as_lines():
+            files.update(_plots(dataset, result, outputs.plot))
+    if outputs.save is not None:
+        files[outputs.save] = run_files.coefficients(dataset, result, outputs.save.suffix)
+    if outputs.predictions is not None:
+        files[outputs.predictions] = run_files.predictions(dataset, result)
+    if files:
+        folder = Path(os.path.commonpath([os.path.abspath(p.parent) for p in files]))
+        replace_files(
+            folder, {os.path.relpath(os.path.abspath(p), folder): b for p, b in files.items()}
+        )
+    return list(files)
+
+
+def _plots(dataset: Dataset, result: FitResult, plot: Path) -> dict[Path, bytes]:
+    """The cost curve at `plot` and, for two features, the contours with the descent path
+    beside it (curve.svg: curve-contour.svg), in the language of the figures."""
+    from derive.present import figure_files, plots
+    from derive.present.fonts import figure_language
+
+    kind = plot.suffix.lower().lstrip(".")
+    with language(figure_language(current())):  # drawn in it; warnings said in ours
+        title = gettext("Cost per iteration: {name}").format(name=dataset.path.name)
+        figures = {plot: plots.cost_figure(result.costs, title=title)}
+        if result.iterates is not None:
+            contour = plot.with_name(f"{plot.stem}-contour{plot.suffix}")
+            figures[contour] = plots.contour_figure(
+                dataset.X,
+                dataset.y,
+                result.iterates.alphas,
+                result.iterates.betas,
+                names=dataset.features,
+                title=gettext("Cost contours and the descent path: {name}").format(
+                    name=dataset.path.name
+                ),
+            )
+    return {path: figure_files.figure_bytes(figure, kind) for path, figure in figures.items()}

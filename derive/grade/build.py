@@ -16,24 +16,19 @@ import sympy as sp
 from sympy import OneMatrix
 
 from derive.core.i18n import gettext, join_list
+from derive.grade.chains import Chains
 from derive.grade.indexed import MatrixSum
-from derive.grade.names import SUBSCRIPTS, Leaves
-from derive.grade.parse import Node, Parsed, Tree, node_start
+from derive.grade.names import SUBSCRIPTS
+from derive.grade.parse import Node, Parsed, Tree, chain_family
 from derive.grade.value import (
     ONE,
-    Shape,
     ShapeClash,
     Value,
-    a_shape,
     index_symbol,
-    merge_indices,
     scalar,
     shape_text,
 )
 from derive.models.linear import Model
-
-MAX_DEGREE = 8  # total degree in the data X, y, α, β (u and ŷ count twice)
-MAX_SUMS = 4  # sums multiplied together in a term (their normal form costs a factorial)
 
 
 def build(parsed: Parsed, model: Model) -> Value:
@@ -60,30 +55,19 @@ def build(parsed: Parsed, model: Model) -> Value:
     return value
 
 
-class Builder(Leaves):
-    """Walks a parse tree; one method per tree node, found by name (`_add`, `_sigma`, ...)."""
+class Builder(Chains):
+    """Walks a parse tree; one method per tree node, found by name (`_power`, `_sigma`, ...);
+    chains of + and − or of ·, / and juxtaposition are folded by `_chain`."""
 
     def build(self, node: Node) -> Value:
         if isinstance(node, lark.Token):
             return self._token(node)
+        family = chain_family(node)
+        if family is not None:
+            return self._chain(node, family)
         method: Callable[[Tree], Value] = getattr(self, f"_{node.data}")
         value = method(node)
-        if value.degree > MAX_DEGREE:
-            self.fail(
-                gettext(
-                    "more than {limit} data factors multiplied together "
-                    "(X, y, α, β; u and ŷ count twice): not a gradient of this cost"
-                ).format(limit=MAX_DEGREE),
-                node,
-            )
-        if value.sums > MAX_SUMS:
-            self.fail(
-                gettext(
-                    "more than {limit} sums multiplied together (matrix products and y, ŷ "
-                    "count as sums): not a gradient of this cost"
-                ).format(limit=MAX_SUMS),
-                node,
-            )
+        self.bounded(value.degree, value.sums, node)
         return value
 
     # ------------------------------------------------------------------ arithmetic
@@ -92,91 +76,6 @@ class Builder(Leaves):
         (operand,) = node.children
         value = self.build(operand)
         return replace(value, expr=-value.expr, one=False)
-
-    def _add(self, node: Tree) -> Value:
-        return self._plus(node, 1)
-
-    def _sub(self, node: Tree) -> Value:
-        return self._plus(node, -1)
-
-    def _plus(self, node: Tree, sign: int) -> Value:
-        left_node, right_node = node.children
-        left, right = self.build(left_node), self.build(right_node)
-        if left.shape != right.shape:
-            if left.shape == (ONE, ONE):  # a scalar added to every entry, as NumPy broadcasts
-                left = self._broadcast(scalar(left), right.shape)
-            elif right.shape == (ONE, ONE):
-                right = self._broadcast(scalar(right), left.shape)
-            else:
-                raise self.clash(self._operands("adds", node, left, right), right_node)
-        elif left.is_matrix != right.is_matrix:
-            left, right = scalar(left), scalar(right)
-        expr = left.expr + right.expr if sign > 0 else left.expr - right.expr
-        degree, sums = max(left.degree, right.degree), max(left.sums, right.sums)
-        return Value(
-            expr, left.shape, degree, merge_indices(left, right, where=node_start(node)), sums=sums
-        )
-
-    def _operands(self, verb: str, node: Tree, left: Value, right: Value) -> str:
-        """`a b` multiplies an m×1 (a) by an m×n (b): the two sides of a clash, named."""
-        left_node, right_node = node.children
-        if verb == "multiplies":
-            sentence = gettext(
-                "{whole} multiplies {left_shape} ({left}) by {right_shape} ({right})"
-            )
-        else:
-            sentence = gettext("{whole} adds {left_shape} ({left}) and {right_shape} ({right})")
-        return sentence.format(
-            whole=self.snippet(node),
-            left_shape=a_shape(left.shape),
-            left=self.snippet(left_node),
-            right_shape=a_shape(right.shape),
-            right=self.snippet(right_node),
-        )
-
-    @staticmethod
-    def _broadcast(value: Value, shape: Shape) -> Value:
-        return replace(value, expr=value.expr * OneMatrix(*shape), shape=shape)
-
-    def _mul(self, node: Tree) -> Value:
-        left_node, right_node = node.children
-        left, right = self.build(left_node), self.build(right_node)
-        if left.is_matrix and right.is_matrix and left.shape[1] != right.shape[0]:
-            if left.shape == (ONE, ONE):
-                left = scalar(left)
-            elif right.shape == (ONE, ONE):
-                right = scalar(right)
-            else:
-                sizes = gettext(": the inner sizes {left} and {right} differ").format(
-                    left=left.shape[1], right=right.shape[0]
-                )
-                raise self.clash(
-                    self._operands("multiplies", node, left, right) + sizes, right_node
-                )
-        shape = _product_shape(left, right)
-        ranges = merge_indices(left, right, where=node_start(node))
-        inner = left.is_matrix and right.is_matrix and left.shape[1] != ONE
-        sums = left.sums + right.sums + (1 if inner else 0)
-        degree = left.degree + right.degree
-        return Value(left.expr * right.expr, shape, degree, ranges, sums=sums)
-
-    def _div(self, node: Tree) -> Value:
-        left_node, right_node = node.children
-        left, right = self.build(left_node), scalar(self.build(right_node))
-        if right.is_matrix:
-            divide = gettext("{what} is {shape}: only a number can divide")
-            raise self.clash(
-                divide.format(what=self.snippet(right_node), shape=shape_text(right.shape)),
-                right_node,
-            )
-        if right.degree > 0 or right.indices:
-            self.fail(
-                gettext("division by an expression in the data; divide by numbers, m or n"), node
-            )
-        if right.expr.is_zero:
-            self.fail(gettext("division by zero"), right_node)
-        ranges = merge_indices(left, right, where=node_start(node))
-        return Value(left.expr / right.expr, left.shape, left.degree, ranges, sums=left.sums)
 
     def _power(self, node: Tree) -> Value:
         base_node, exponent_node = node.children
@@ -278,11 +177,3 @@ class Builder(Leaves):
                 gettext("a sum runs over all examples (i=1..m) or all features (k=1..n)"), limits
             )
         return letter, self.names[size_name].expr
-
-
-def _product_shape(left: Value, right: Value) -> Shape:
-    if not left.is_matrix:
-        return right.shape
-    if not right.is_matrix:
-        return left.shape
-    return (left.shape[0], right.shape[1])

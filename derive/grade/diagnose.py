@@ -5,8 +5,9 @@ written in the coordinates of the error: y becomes u + α𝟏 + Xβᵀ and ŷ be
 a change of variables that can be undone, under which the gradient is short (-(2/m) uᵀX)
 and a difference reads as the mistake. Equality is decided as an identity at symbolic
 sizes (matcalc's normal forms) and exactly, with explicit matrices of symbols, at several
-concrete sizes. A difference is explained by a constant factor k·mᵃ·nᵇ, fitted across
-sizes, in front of the gradient or of the gradient without the bias.
+concrete sizes. A difference is explained by a factor k·mᵃ·nᵇ·(m−1)ᶜ·(m+1)ᵈ (m/(m−1)
+for a 2/(m−1) written for 2/m), fitted across sizes, in front of the gradient or of the
+gradient without the bias.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import product
 from typing import TypeVar
 
 import sympy as sp
 from sympy import ImmutableMatrix, MatrixExpr, OneMatrix, Sum
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from derive.grade.indexed import MatrixSum
+from derive.grade.indexed import MatrixSum, label_ones
 from derive.math.matcalc import is_zero_matrix, linear_sums, orient
 from derive.models.linear import Model
 
@@ -28,6 +30,8 @@ T = TypeVar("T")
 SIZES = ((3, 2), (4, 2), (3, 4))  # m changes from the first to the second, n to the third
 CONFIRM = (5, 3)  # a size the fit has not seen
 EXPONENTS = range(-3, 4)  # a in mᵃ, b in nᵇ
+SHIFTS = (-1, 1)  # m − 1 and m + 1: divisors a student may write for m
+SHIFT_EXPONENTS = range(-2, 3)  # c in (m − 1)ᶜ, d in (m + 1)ᵈ
 REFERENCES = ("gradient", "missing-bias")
 DATA_RANGE = (-2, 3)  # entries of the counterexample's X, y, α, β
 COUNTEREXAMPLE_ATTEMPTS = 200
@@ -133,7 +137,7 @@ class Comparison:
         """Given minus expected, simplified, in the coordinates of the error."""
         difference = self.given - self.expected
         if isinstance(difference, MatrixExpr):
-            return with_sums_held(orient, difference)
+            return label_ones(with_sums_held(orient, difference), self.model.m)
         merged = linear_sums(difference)  # sums over the same range become one sum
         indices = {s: sp.Dummy(s.name, integer=True) for s in merged.atoms(sp.Symbol)}
         renamed = merged.xreplace({s: d for s, d in indices.items() if s.name.startswith("_k")})
@@ -276,18 +280,48 @@ def proportion(given: ImmutableMatrix, reference: ImmutableMatrix) -> sp.Rationa
 def fit_factor(
     given: Sequence[ImmutableMatrix], reference: Sequence[ImmutableMatrix], model: Model
 ) -> sp.Expr | None:
-    """c = k·mᵃ·nᵇ with given = c·reference at each of SIZES, or None."""
+    """c = k·mᵃ·nᵇ·(m−1)ᶜ·(m+1)ᵈ with given = c·reference at each of SIZES, or None.
+
+    The ratio of the values at m = 4 and m = 3 is 2^(2a−c−2d)·3^(c−a)·5^d, so at most one
+    (a, c, d) of the bounded ranges fits it; b follows from n = 4 against n = 2.
+    """
     ratios = [proportion(g, r) for g, r in zip(given, reference, strict=True)]
     if any(r is None for r in ratios) or ratios[0] == 0:
         return None
     r0, r1, r2 = (sp.Rational(r) for r in ratios)
     (m0, n0), (m1, _), (_, n2) = SIZES
-    a = next((a for a in EXPONENTS if r1 / r0 == sp.Rational(m1, m0) ** a), None)
     b = next((b for b in EXPONENTS if r2 / r0 == sp.Rational(n2, n0) ** b), None)
-    if a is None or b is None:
+    m = model.m
+    shape = next((g for g in _size_factors(m) if r1 / r0 == _at(g, m, m1) / _at(g, m, m0)), None)
+    if shape is None or b is None:
         return None
-    k = r0 / (sp.Integer(m0) ** a * sp.Integer(n0) ** b)
-    return k * model.m**a * model.n**b
+    k = r0 / (_at(shape, m, m0) * sp.Integer(n0) ** b)
+    return k * shape * model.n**b
+
+
+def split_sign(factor: sp.Expr) -> tuple[int, sp.Expr]:
+    """(−1 or 1, the factor without its sign): the sign of a fitted factor is its number's,
+    since mᵃ·nᵇ·(m−1)ᶜ·(m+1)ᵈ is positive at every size with m ≥ 2."""
+    coefficient, rest = sp.factor(factor).as_coeff_Mul()  # 2(m+1), not 2m + 2
+    sign = -1 if coefficient < 0 else 1
+    return sign, sign * coefficient * rest
+
+
+def _size_factors(m: sp.Symbol) -> list[sp.Expr]:
+    """mᵃ·(m−1)ᶜ·(m+1)ᵈ over the bounded exponents, the simplest (fewest shifts) first."""
+    powers = sorted(
+        product(SHIFT_EXPONENTS, repeat=len(SHIFTS)),
+        key=lambda powers: (sum(abs(p) for p in powers), powers),
+    )
+    return [
+        m**a * sp.Mul(*((m + shift) ** p for shift, p in zip(SHIFTS, ps, strict=True)))
+        for ps in powers
+        for a in EXPONENTS
+    ]
+
+
+def _at(expr: sp.Expr, m: sp.Symbol, size: int) -> sp.Expr:
+    return expr.xreplace({m: sp.Integer(size)})
 
 
 Data = tuple[tuple[tuple[int, ...], ...], tuple[int, ...], int, tuple[int, ...]]

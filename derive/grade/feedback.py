@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.core.i18n import N_, gettext, join_sentences
-from derive.grade.diagnose import CONFIRM, SIZES, Finding
+from derive.grade.diagnose import CONFIRM, SIZES, Finding, split_sign
 from derive.math.printing import text
 from derive.models.linear import Scale
 
@@ -91,7 +91,7 @@ def _factor_sentences(codes: tuple[str, ...], factor: sp.Expr, scale: Scale) -> 
         )
         sentences.append(flipped.format(compared=compared))
     if "factor" in codes:
-        size = factor_text(abs(factor))
+        size = factor_text(split_sign(factor)[1])
         if "sign" in codes:
             lead = gettext("Apart from the sign, your expression is {size} times {compared}")
         else:
@@ -117,6 +117,12 @@ def _factor_reason(size: str, scale: Scale, sign: bool) -> str:
                 "if that is your cost, check with --scale {scale}"
             )
         return that.format(scale=other.value)
+    if "(m-1)" in size.partition("/")[2]:
+        reason = gettext(
+            ": m − 1 stands where the cost has m; J = {scale}·Σ uᵢ² divides by m, the number "
+            "of examples (dividing by m − 1 belongs to the sample variance, not to this cost)"
+        )
+        return reason.format(scale=scale.value)
     if size == "1/2":
         return gettext(": the 2 that comes from differentiating the square uᵢ² is missing")
     if size in COMMON_FACTORS:
@@ -125,8 +131,9 @@ def _factor_reason(size: str, scale: Scale, sign: bool) -> str:
 
 
 def factor_text(factor: sp.Expr) -> str:
-    """A positive factor k·mᵃ·nᵇ as typed: 2, 1/2, m, 1/m, 2m, 1/(2m), m/2, m^2."""
-    coefficient, rest = factor.as_coeff_Mul()
+    """A positive factor k·mᵃ·nᵇ·(m−1)ᶜ·(m+1)ᵈ as typed: 2, 1/2, m, 1/m, 2m, 1/(2m), m/2,
+    m^2, m/(m-1), 2(m+1)/m."""
+    coefficient, rest = sp.factor(factor).as_coeff_Mul()  # m/(2(m-1)), not m/(2m-2)
     powers = rest.as_powers_dict()
     top, bottom = (
         _split(sp.Rational(coefficient).p, powers, 1),
@@ -142,8 +149,9 @@ def factor_text(factor: sp.Expr) -> str:
 def _split(number: int, powers: dict[sp.Basic, sp.Expr], sign: int) -> list[str]:
     """The parts of a numerator (sign 1) or denominator (sign -1): the number, then m, n."""
     parts = [str(number)] if number != 1 else []
-    for base in sorted(powers, key=str):
+    for base in sorted(powers, key=lambda base: (isinstance(base, sp.Add), str(base))):
         exponent = int(powers[base]) * sign
         if base != 1 and exponent > 0:
-            parts.append(str(base) if exponent == 1 else f"{base}^{exponent}")
+            name = f"({str(base).replace(' ', '')})" if isinstance(base, sp.Add) else str(base)
+            parts.append(name if exponent == 1 else f"{name}^{exponent}")
     return parts

@@ -1,16 +1,17 @@
 """Check a hand-derived gradient: a verdict, the mistake named, and a counterexample.
 
 The entry point of `derive check` (parse -> build -> diagnose -> check): the text is
-parsed and built here, where both are bounded; comparing runs in a forked child with a
-time limit (core/processes.py). The expected gradients are those the derivation computes
-(article.compute). The result is a frozen `CheckResult` of plain data: codes, a message
-for a student, LaTeX and text of both gradients, and a counterexample when they differ.
+parsed here, where it is bounded; building (bounded too) and comparing run in a forked
+child with a time limit (core/processes.py). The expected gradients are those the
+derivation computes (article.compute). The result is a frozen `CheckResult` of plain data:
+codes, a message for a student, LaTeX and text of both gradients, and a counterexample
+when they differ.
 """
 
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -20,8 +21,9 @@ from derive.core.errors import InputError
 from derive.core.i18n import N_, gettext, join_list
 from derive.core.processes import TimeLimitExceeded, run_limited
 from derive.grade.build import build
-from derive.grade.diagnose import Comparison, Counterexample, Finding
+from derive.grade.diagnose import Comparison, Counterexample, Finding, split_sign
 from derive.grade.feedback import explain, factor_text
+from derive.grade.indexed import Ones, label_ones
 from derive.grade.parse import Parsed, parse
 from derive.grade.value import ONE, ShapeClash, Value, a_shape
 from derive.math.printing import latex, text
@@ -159,11 +161,10 @@ def check_gradient(
             ).format(wrt=repr(wrt))
         )
     chosen = Scale.parse(scale)
-    parsed = parse(text)
-    built = _build(parsed, chosen)  # bounded by parse.py and build.py: refusals come fast
+    parsed = parse(text)  # bounded by parse.py, before any SymPy object is made
     target(chosen, wrt)  # computed here, so that the child process inherits it
     try:
-        return run_limited(analyse, (parsed, built, wrt, chosen), time_limit)
+        return run_limited(_check, (parsed, wrt, chosen), time_limit)
     except TimeLimitExceeded as error:
         raise InputError(
             gettext("the check of this expression was {error}; simplify it").format(error=error)
@@ -207,6 +208,14 @@ def _build(parsed: Parsed, scale: Scale) -> Value | ShapeClash:
         return clash
 
 
+def _check(parsed: Parsed, wrt: str, scale: Scale) -> CheckResult:
+    """Build, then compare (in the child process). The bounds of build.py refuse fast
+    (the refusal is raised in the caller again), but SymPy may still take long to
+    simplify what a long text builds, such as a sum of many powers of m: the time
+    limit covers building too."""
+    return analyse(parsed, _build(parsed, scale), wrt, scale)
+
+
 def analyse(parsed: Parsed, built: Value | ShapeClash, wrt: str, scale: Scale) -> CheckResult:
     """Compare the built expression with the target (runs in the child process)."""
     goal = target(scale, wrt)
@@ -221,13 +230,26 @@ def analyse(parsed: Parsed, built: Value | ShapeClash, wrt: str, scale: Scale) -
     if isinstance(built, ShapeClash):
         return _shape_result(base, built.message)
     value = built
-    given = {"given_latex": latex(value.expr), "given_text": text(value.expr)}
+    shown = label_ones(value.expr, model.m)
+    given = {"given_latex": latex(shown), "given_text": text(shown)}
     problem, transposed = _shape_problem(value, goal, model)
     if problem is not None:
-        return _shape_result({**base, **given}, problem)
-    expr = value.expr.T if transposed else value.expr
-    finding = Comparison(model, expr, goal.expected).run()
-    return _result({**base, **given}, finding, transposed, goal, scale)
+        result = _shape_result({**base, **given}, problem)
+    else:
+        expr = value.expr.T if transposed else value.expr
+        finding = Comparison(model, expr, goal.expected).run()
+        result = _result({**base, **given}, finding, transposed, goal, scale)
+    return replace(result, message=result.message + _ones_note(shown))
+
+
+def _ones_note(shown: sp.Basic) -> str:
+    """What 𝟏ₙᵀ and the like stand for, when the expression adds a number to a matrix
+    other than a vector over the examples (where the number's label is 𝟏 or 𝟏ᵀ)."""
+    note = gettext(" {ones} is {what} of ones: a number added to {what} is added to every entry.")
+    return "".join(
+        note.format(ones=text(ones), what=_shape_words(ones.shape))
+        for ones in sorted(shown.atoms(Ones), key=sp.default_sort_key)
+    )
 
 
 def _shape_problem(value: Value, goal: Target, model: Model) -> tuple[str | None, bool]:
@@ -301,13 +323,18 @@ def _result(
         verdict=verdict,
         diagnosis=codes,
         message=explain(codes, finding, goal.symbol, base["expected_text"], scale),
-        factor=factor_text(abs(factor)) if "factor" in codes and factor is not None else None,
+        factor=None if "factor" not in codes or factor is None else _size_text(factor),
         difference_latex=None if difference is None else latex(difference),
         difference_text=None if difference is None else text(difference),
         counterexample=finding.counterexample,
         proof=finding.proof,
         **base,
     )
+
+
+def _size_text(factor: sp.Expr) -> str:
+    """The factor without its sign, as typed: 2, 1/m, m/(m-1)."""
+    return factor_text(split_sign(factor)[1])
 
 
 def _codes(finding: Finding, transposed: bool) -> tuple[str, ...]:
@@ -320,9 +347,10 @@ def _codes(finding: Finding, transposed: bool) -> tuple[str, ...]:
         else:
             if finding.reference == "missing-bias":
                 found.add("missing-bias")
-            if finding.factor.is_negative:
+            sign, size = split_sign(finding.factor)
+            if sign < 0:
                 found.add("sign")
-            if abs(finding.factor) != 1:
+            if size != 1:
                 found.add("factor")
     return tuple(code for code in CODES if code in found)
 

@@ -2,12 +2,13 @@
 
 Part of the build stage of `derive check` (parse -> build -> diagnose -> check):
 `Leaves` resolves every spelling of the model's names (X, ŷ, \\hat{y}, 𝟏, ...) and the
-entries y_i, X_ij, β_j, X_i to the symbols of the model; `build.Builder` adds operators.
+entries y_i, X_ij, β_j, X_i, x_j^{(i)}, y^{(i)} to the symbols of the model;
+`build.Builder` adds operators.
 """
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import NoReturn, TypeGuard
 
 import lark
 import sympy as sp
@@ -42,6 +43,7 @@ SPELLINGS = {
     "𝟏": "ones",
 }
 KNOWN = "X, y, alpha (α), beta (β), m, n, u, yhat (ŷ), ones (𝟏)"
+PER_EXAMPLE = frozenset(("X", "x", "y", "yhat", "u", "ones"))  # one entry or row per example
 
 
 class Leaves:
@@ -126,11 +128,49 @@ class Leaves:
 
     def _entry(self, node: Tree) -> Value:
         base_node, indices = node.children
+        letters = "".join(str(token) for token in _children(indices))
+        if _is_example(base_node):  # x^{(i)}_j
+            name, first = self._superscripted(base_node)
+            return self._entry_of(name, first + letters, node)
         base = self._base_name(base_node)
         if base is None:
             self.fail(gettext("only a name can have a subscript (X_ij, y_i, \\beta_j)"), node)
-        letters = "".join(str(token) for token in _children(indices))
         return self._entry_of(str(base), letters, node)
+
+    def _example(self, node: Tree) -> Value:
+        """x_j^{(i)}, y^{(i)}, ŷ^{(i)}: the superscript (i) is the example, the row index."""
+        base, letters = self._superscripted(node)
+        return self._entry_of(base, letters, node)
+
+    def _superscripted(self, node: Tree) -> tuple[str, str]:
+        """The name under a superscript (i), and its indices with the example's first."""
+        operand, token = node.children
+        letter = self._index_letter(next(ch for ch in str(token) if ch.isalpha()), token)
+        named = None if _is_example(operand) else self._named(operand)
+        if named is None or named[0] not in PER_EXAMPLE:
+            self.fail(
+                gettext(
+                    "the superscript ({letter}) is the example: it goes on x, y, ŷ or u "
+                    "(x_j^{{({letter})}}, y^{{({letter})}})"
+                ).format(letter=letter),
+                node,
+            )
+        base, letters = named
+        return base, letter + letters
+
+    def _named(self, node: Node) -> tuple[str, str] | None:
+        """(canonical name, subscript letters) of a name, an entry x_j or ŷ; None otherwise."""
+        if isinstance(node, lark.Token):
+            return self._spelling(node)
+        if node.data == "name":
+            return self._named(node.children[0])
+        if node.data == "entry":
+            base_node, indices = node.children
+            base = self._base_name(base_node)
+            letters = "".join(str(token) for token in _children(indices))
+            return None if base is None else (base, letters)
+        base = self._base_name(node)
+        return None if base is None else (base, "")
 
     def _base_name(self, node: Node) -> str | None:
         if isinstance(node, lark.Token):
@@ -188,6 +228,10 @@ class Leaves:
                 node,
             )
         return letter
+
+
+def _is_example(node: Node) -> TypeGuard[Tree]:
+    return isinstance(node, lark.Tree) and node.data == "example"
 
 
 def _leaf(node: Tree) -> lark.Token:

@@ -21,7 +21,7 @@ from derive.core.i18n import gettext
 
 MAX_LENGTH = 2000  # characters
 MAX_NESTING = 20  # brackets inside brackets
-MAX_DEPTH = 60  # levels of the parse tree (chains of signs, powers and sums count too)
+MAX_DEPTH = 60  # levels of nesting in the parse tree (signs, powers and sums count too)
 MAX_DIGITS = 15  # in one number
 MAX_EXPONENT = 16  # |k| in a power a^k
 MAX_POWER_DIGITS = 100  # in a power of a number, computed at once
@@ -33,7 +33,7 @@ KNOWN_COMMANDS = frozenset(
         *("mathbf", "boldsymbol", "bm", "mathrm", "mathit", "mathsf", "mathbb", "vec"),
         *("left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg"),
         *("biggl", "biggr", "Biggl", "Biggr", "cdot", "times", "sum", "quad", "qquad"),
-        "displaystyle",
+        *("displaystyle", "limits", "nolimits"),
     )
 )
 
@@ -216,9 +216,20 @@ def _syntax_error(error: UnexpectedInput, text: str) -> ExpressionError:
     )
 
 
+# A flat chain a + b − c + … or a·b/c·… is one level, however long: its links are the
+# left children of the same family of operator (chains.py folds them without recursion).
+CHAINS = {"add": "sum", "sub": "sum", "mul": "product", "div": "product"}
+
+
+def chain_family(node: Node) -> str | None:
+    """The chain a node links: "sum" for + and −, "product" for ·, / and juxtaposition."""
+    return CHAINS.get(node.data) if isinstance(node, lark.Tree) else None
+
+
 def _bound_tree(tree: Tree, text: str) -> None:
-    """Refuse trees deeper than MAX_DEPTH, and enormous numbers and powers, before any
-    arithmetic; the walk is iterative, so that no recursion can overflow."""
+    """Refuse trees nested deeper than MAX_DEPTH, and enormous numbers and powers, before
+    any arithmetic; the walk is iterative, so that no recursion can overflow. The next link
+    of a chain of + or · is not a level deeper (a long sum is not deep nesting)."""
     stack: list[tuple[Node, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
@@ -240,7 +251,11 @@ def _bound_tree(tree: Tree, text: str) -> None:
             )
         if node.data == "power":
             _bound_power(node, text)
-        stack.extend((child, depth + 1) for child in node.children)
+        family = chain_family(node)
+        stack.extend(
+            (child, depth if place == 0 and family and chain_family(child) == family else depth + 1)
+            for place, child in enumerate(node.children)
+        )
 
 
 def _bound_power(node: Tree, text: str) -> None:

@@ -8,6 +8,7 @@ a `ShapeClash` reports parts whose sizes do not fit (a diagnosis, not an input e
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import sympy as sp
 from sympy import MatrixExpr
@@ -74,7 +75,14 @@ def scalar(value: Value) -> Value:
     return value
 
 
-def merge_indices(*parts: Value, where: int | None = None) -> tuple[tuple[str, sp.Expr], ...]:
+class Indexed(Protocol):
+    """Anything with free indices: a `Value`, or a product while it is folded."""
+
+    @property
+    def indices(self) -> tuple[tuple[str, sp.Expr], ...]: ...
+
+
+def merge_indices(*parts: Indexed, where: int | None = None) -> tuple[tuple[str, sp.Expr], ...]:
     """The free indices of parts combined; one letter cannot run over both m and n."""
     ranges: dict[str, sp.Expr] = {}
     for part in parts:

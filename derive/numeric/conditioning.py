@@ -8,6 +8,7 @@ which is read off the generated gradient, so it always has the derivation's cost
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,22 @@ def check_arrays(X: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
     _check_finite(data, "X")
     _check_finite(target[:, None], "y")
     return data, target.reshape(-1, 1)
+
+
+def check_weights(beta: Array, names: Sequence[str] | None = None) -> None:
+    """`InputError` when a weight mapped back to the data's scale is beyond float64: the
+    weight of a column whose values are near the smallest floats (1e-310) is near 1e310."""
+    beyond = np.flatnonzero(~np.isfinite(beta))
+    if len(beyond) == 0:
+        return
+    j = int(beyond[0])
+    label = f"'{names[j]}'" if names is not None else gettext("column {index}").format(index=j)
+    raise InputError(
+        gettext(
+            "the weight of {column} is beyond float64: the column's values are too small "
+            "for its weight to be written; rescale the column"
+        ).format(column=label)
+    )
 
 
 def _check_size(m: int, n: int) -> None:
@@ -91,12 +108,15 @@ def _check_finite(A: Array, name: str) -> None:
 class Curvature:
     """The Hessian H of the cost in (α, β): its eigenvalues (ascending), and the eigenvalues
     and null direction of its scale-free form D^(-1/2) H D^(-1/2), D = diag(H), which tell
-    whether the data determine the minimiser whatever the units of the columns."""
+    whether the data determine the minimiser whatever the units of the columns; and the
+    eigenvectors of H (columns, in the order of the eigenvalues), which say how fast each
+    part of the gradient shrinks."""
 
     eigenvalues: Array
     scale_free: Array
     null_direction: Array
     hessian_text: str
+    directions: Array
 
     @property
     def size(self) -> int:
@@ -131,6 +151,36 @@ class Curvature:
     def condition(self) -> float:
         return self.largest / self.smallest
 
+    def steps_needed(self, lr: float, tol: float, gradient: Array) -> float:
+        """At least how many steps of size `lr` bring ‖∇J‖ to `tol` of ‖∇J₀‖ = ‖`gradient`‖.
+
+        On this quadratic cost ∇J after k steps is (I − ηH)ᵏ∇J₀: its part along the
+        eigenvector vᵢ of H shrinks by |1 − ηλᵢ| a step, so ‖∇J‖ ≤ tol·‖∇J₀‖ needs
+        cᵢ·|1 − ηλᵢ|ᵏ ≤ tol for every i, cᵢ = |vᵢ·∇J₀|/‖∇J₀‖: k ≥ ln(cᵢ/tol)/(−ln|1 − ηλᵢ|).
+        Directions the data do not determine have no part in ∇J₀ and are left out. A lower
+        bound in exact arithmetic (rounding can only slow a run); 0 for a zero gradient,
+        infinite for tol = 0.
+        """
+        start = float(np.linalg.norm(gradient))
+        if start == 0:
+            return 0.0
+        first = self.size - self.rank  # the directions the data determine come last
+        parts = np.abs(self.directions[:, first:].T @ gradient) / start
+        needed = 0.0
+        for part, value in zip(parts, self.eigenvalues[first:], strict=True):
+            shrink = _shrink_rate(lr * float(value))
+            if part <= tol or shrink == math.inf:
+                continue
+            needed = max(needed, math.log(part / tol) / shrink if tol * shrink > 0 else math.inf)
+        return needed
+
+
+def _shrink_rate(step: float) -> float:
+    """−ln|1 − s|: how fast a part of the gradient with ηλ = s shrinks a step (∞: at once)."""
+    if step == 1:
+        return math.inf
+    return -math.log1p(-step) if step < 1 else -math.log(step - 1)
+
 
 def curvature(moments: tuple[Array, Array, Array, float, float], m: int, scale: Scale) -> Curvature:
     """The Hessian of the cost, from the generated gradient in Gram form.
@@ -159,7 +209,11 @@ def curvature(moments: tuple[Array, Array, Array, float, float], m: int, scale: 
     scale_free, directions = np.linalg.eigh(hessian / np.outer(root, root))
     factor = 2 * code.model.coefficient * code.model.m
     return Curvature(
-        np.linalg.eigvalsh(hessian), scale_free, directions[:, 0], f"H = ({factor}/m)·X̃ᵀX̃"
+        np.linalg.eigvalsh(hessian),
+        scale_free,
+        directions[:, 0],
+        f"H = ({factor}/m)·X̃ᵀX̃",
+        np.linalg.eigh(hessian)[1],
     )
 
 

@@ -2,8 +2,10 @@
 
 Numeric stage, after numeric.py (model -> steps -> verify -> numeric -> render -> files).
 `fit` checks the data, bounds the learning rate by the Hessian (descent converges iff
-0 < η < 2/λmax(H)), then steps either on the data (O(mn) a step) or on the Gram moments
-(O(n²) a step, the same iterates), and stops on convergence, divergence or a stall.
+0 < η < 2/λmax(H)), refuses a run that needs far more steps than it may take, then steps
+either on the data (O(mn) a step) or on the Gram moments (O(n²) a step, the same
+iterates), stops on convergence, divergence or a stall, and checks a converged run's cost
+against the least-squares reference of reference.py.
 """
 
 from __future__ import annotations
@@ -13,21 +15,23 @@ import time
 import warnings
 from array import array
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from derive.core.errors import DivergenceError, InputError
+from derive.core.errors import DeriveError, DivergenceError, InputError
 from derive.core.i18n import gettext
 from derive.models.linear import Scale
 from derive.numeric import defaults
 from derive.numeric.arrays import Array
-from derive.numeric.conditioning import Curvature, check_arrays, diagnose_singular
-from derive.numeric.descent_loop import Problem, Trail, descend
+from derive.numeric.conditioning import Curvature, check_arrays, check_weights, diagnose_singular
+from derive.numeric.descent_loop import Evaluate, Problem, Trail, descend, residual_cost
+from derive.numeric.reference import excess_cost
+from derive.numeric.results import COST_GAP, frozen, frozen_rows
 from derive.numeric.results import FitResult as FitResult  # re-exported: `fit` returns it
 from derive.numeric.results import Iterates as Iterates  # re-exported: a FitResult holds it
-from derive.numeric.results import frozen, frozen_rows
 from derive.numeric.scaling import Scaling
 
 Method = Literal["auto", "plain", "gram"]
@@ -36,10 +40,17 @@ Progress = Callable[[int, float], None]
 RISE_LIMIT = 5  # consecutive rising costs that count as divergence
 STALL_PATIENCE = 1000  # steps without a smaller gradient that count as a stall
 PROGRESS_EVERY = 0.1  # seconds between progress reports
+FAR_PAST = 10  # a run needing more than this many times its limit of steps is refused
+SHORT_RUN = 1000  # a run allowed at most this many steps is always taken (it is quick)
 
 
 class NonUniqueWarning(UserWarning):
     """The data do not determine a unique minimiser: X̃ᵀX̃ is singular."""
+
+
+class TooFewIterationsError(DeriveError):
+    """A run that needs far more steps than it may take, refused before its first step.
+    The command line exits with code 1 (a clean "no", not bad input)."""
 
 
 def fit(
@@ -62,9 +73,13 @@ def fit(
     the gradient has stopped shrinking (stalled). `lr="auto"` is 2/(λmax + λmin) of the
     Hessian, the fastest constant step. With `standardize`, descent runs on centred,
     unit-variance features and the coefficients are mapped back. With `record`, the result
-    also holds every iterate (α, β), for a picture of the path. Raises `InputError` for
-    unusable data or settings, `DivergenceError` for a step at or above the bound;
-    warns `NonUniqueWarning` when the minimiser is not unique.
+    also holds every iterate (α, β), for a picture of the path. The final cost is measured
+    from the error u = y − ŷ. A run that met its tolerance counts as converged only if its
+    cost is within COST_GAP of least squares (see `FitResult.rejection`). Raises
+    `InputError` for unusable data or settings, `DivergenceError` for a step at or above
+    the bound, `TooFewIterationsError` when the run would need more than FAR_PAST times
+    `iterations` steps (runs of up to SHORT_RUN steps are always taken); warns
+    `NonUniqueWarning` when the minimiser is not unique.
     """
     data, target = check_arrays(X, y)
     _check_settings(lr, iterations, tol, method)
@@ -78,18 +93,25 @@ def fit(
     _refuse_divergent(step, found)
     m, n = features.shape
     chosen = choose_method(m, n, iterations) if method == "auto" else method
+    evaluate = run.evaluator(chosen)
+    _refuse_too_long(evaluate, found, _Limits(step, iterations, tol), standardize)
     trail = Trail() if record else None
     watch = _Watch(step, found, tol, progress)
-    end = descend(run.evaluator(chosen), (0.0, np.zeros((1, n))), step, iterations, watch, trail)
+    end = descend(evaluate, (0.0, np.zeros((1, n))), step, iterations, watch, trail)
     alpha, beta = end.alpha, end.beta.reshape(-1)
     if scaling is not None:
-        alpha, beta = scaling.restore(alpha, beta)
+        with np.errstate(over="ignore"):  # a weight beyond float64 is reported just below
+            alpha, beta = scaling.restore(alpha, beta)
+        check_weights(beta, names)
+    costs = _costs(watch.costs, residual_cost(data, target, alpha, beta[None, :], run.scale))
+    reached = watch.relative <= tol
+    gap = excess_cost(data, target, alpha, beta) if reached else None
     return FitResult(
         alpha=alpha,
         beta=frozen(beta),
-        costs=frozen(np.asarray(watch.costs)),
+        costs=frozen(costs),
         iterations=end.iterations,
-        converged=watch.relative <= tol,
+        converged=reached and gap is not None and gap <= COST_GAP,
         lr=step,
         lr_max=found.bound,
         method=chosen,
@@ -99,6 +121,7 @@ def fit(
         condition=found.condition,
         unique=found.rank == found.size,
         iterates=None if trail is None else _iterates(trail, n, scaling),
+        cost_gap=gap,
     )
 
 
@@ -150,11 +173,68 @@ def _refuse_divergent(lr: float, found: Curvature) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Limits:
+    """What a run may do: its step η, its most steps, and the tolerance it must reach."""
+
+    lr: float
+    iterations: int
+    tol: float
+
+
+def _refuse_too_long(
+    evaluate: Evaluate, found: Curvature, limits: _Limits, standardized: bool
+) -> None:
+    """Refuse at once a run whose own lower bound on the steps it needs (from the Hessian
+    and the gradient at the start) is more than FAR_PAST times its limit."""
+    if limits.iterations <= SHORT_RUN or limits.tol == 0:
+        return
+    _, grad_alpha, grad_beta = evaluate(0.0, np.zeros((1, found.size - 1)))
+    gradient = np.concatenate([[grad_alpha], np.ravel(grad_beta)])
+    needed = found.steps_needed(limits.lr, limits.tol, gradient)
+    if needed <= FAR_PAST * limits.iterations:
+        return
+    if standardized:
+        advice = gettext(
+            "even on standardized features; allow more iterations (--iterations) "
+            "or a larger tolerance (--tol)"
+        )
+    else:
+        advice = gettext(
+            "standardize the features (--standardize) or allow more iterations (--iterations)"
+        )
+    raise TooFewIterationsError(
+        gettext(
+            "gradient descent would need at least {needed} iterations to bring ‖∇J‖ to "
+            "{tol} of its start (the Hessian's condition number is {condition}), more than "
+            "{factor} times the limit of {limit}: {advice}"
+        ).format(
+            needed=f"{needed:.2g}",
+            tol=f"{limits.tol:g}",
+            condition=f"{found.condition:.2g}",
+            factor=FAR_PAST,
+            limit=limits.iterations,
+            advice=advice,
+        )
+    )
+
+
+def _costs(history: Sequence[float], final: float) -> Array:
+    """The costs of a run, none negative: the last one measured from the error u = y − ŷ
+    of the coefficients reported, on the data given (the Gram form's J = (yᵀy − 2…)/m
+    loses a cost near 0 to rounding, even below 0), and any earlier one that rounding
+    took below 0 set to 0."""
+    costs = np.maximum(np.asarray(history, dtype=np.float64), 0.0)
+    costs[-1] = final
+    return costs
+
+
 def _iterates(trail: Trail, n: int, scaling: Scaling | None) -> Iterates:
     """The recorded iterates, on the scale of the data given."""
     alphas, betas = trail.arrays(n)
     if scaling is not None:
-        alphas, betas = scaling.restore_rows(alphas, betas)
+        with np.errstate(over="ignore", invalid="ignore"):  # the end was checked finite
+            alphas, betas = scaling.restore_rows(alphas, betas)
     return Iterates(frozen(alphas), frozen_rows(betas))
 
 

@@ -20,6 +20,7 @@ from derive.numeric.codegen import Moments, compiled
 from derive.numeric.conditioning import Curvature, curvature
 
 Evaluate = Callable[[float, Array], tuple[float, float, Array]]
+BLOCK_ROWS = 8_192  # rows taken at a time when a cost is measured from the error
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
@@ -57,6 +58,21 @@ class Problem:
             return scalar(cost), scalar(grad_alpha), grad_beta
 
         return on_the_data
+
+
+def residual_cost(X: Array, y: Array, alpha: float, beta: Array, scale: Scale) -> float:
+    """J at (α, β) (β a 1×n row) on data X, y from the error u = y − ŷ, by the generated
+    cost, a block of rows at a time: never negative and accurate near 0, where the Gram
+    form's J = (yᵀy − 2…)/m is lost to rounding."""
+    on_data, m = compiled(scale).on_data, X.shape[0]
+    blocks = range(0, m, BLOCK_ROWS)
+    return sum(
+        (
+            scalar(on_data(X[k : k + BLOCK_ROWS], y[k : k + BLOCK_ROWS], alpha, beta, m)[0])
+            for k in blocks
+        ),
+        0.0,
+    )
 
 
 class Watch(Protocol):

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from derive.core.i18n import gettext, ngettext
 from derive.numeric.arrays import Array
+
+COST_GAP = 1e-6  # converged only if J − J* is at most this fraction of J with the bias alone
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
@@ -32,6 +35,10 @@ class FitResult:
     start (α = 0, β = 0); `lr_max` is the bound 2/λmax(H) of the problem descent ran on;
     `unique` is False when the data do not determine the minimiser (X̃ᵀX̃ singular);
     `iterates` holds every (α, β) of the run when it was asked for, None otherwise.
+    `cost_gap` is (J − J*)/J_bias, how far the cost is above the least cost J* as a
+    fraction of the cost with the bias alone, measured by the reference when ‖∇J‖ met the
+    tolerance (None otherwise); above COST_GAP the run has not converged, and `rejection`
+    is the one line that says so and why.
     """
 
     alpha: float
@@ -48,11 +55,32 @@ class FitResult:
     condition: float
     unique: bool
     iterates: Iterates | None = None
+    cost_gap: float | None = None
 
     @property
     def cost(self) -> float:
         """The cost after the last step."""
         return float(self.costs[-1])
+
+    @property
+    def rejection(self) -> str | None:
+        """Why a run whose ‖∇J‖ met the tolerance has not converged (its cost is too far
+        above least squares), as the one line of its outcome in the current language; None
+        for any other run."""
+        if self.cost_gap is None or self.cost_gap <= COST_GAP:
+            return None
+        sentence = ngettext(
+            "not converged after {k} iteration: ‖∇J‖ met the tolerance, but the cost "
+            "J = {cost} is above the least-squares cost by {gap} of the cost with the bias "
+            "alone (more than {limit}), so the coefficients are far from the minimiser",
+            "not converged after {k} iterations: ‖∇J‖ met the tolerance, but the cost "
+            "J = {cost} is above the least-squares cost by {gap} of the cost with the bias "
+            "alone (more than {limit}), so the coefficients are far from the minimiser",
+            self.iterations,
+        )
+        return sentence.format(
+            k=self.iterations, cost=f"{self.cost:.6g}", gap=f"{self.cost_gap:.2g}", limit=COST_GAP
+        )
 
     def predict(self, X: ArrayLike) -> Array:
         """ŷ = α + Xβᵀ for rows of features X."""
@@ -60,20 +88,35 @@ class FitResult:
         return prediction
 
     def _repr_markdown_(self) -> str:
-        """The fit as Jupyter shows it: the outcome, then the coefficients in a table."""
-        if self.converged:
-            outcome = f"converged after {self.iterations} iterations"
+        """The fit as Jupyter shows it, in the current language: the outcome, then the
+        coefficients in a table."""
+        if self.rejection is not None:
+            outcome = self.rejection
+        elif self.converged:
+            outcome = ngettext(
+                "converged after {k} iteration", "converged after {k} iterations", self.iterations
+            ).format(k=self.iterations)
         else:
-            outcome = f"not converged after {self.iterations} iterations"
+            outcome = gettext("not converged after {k} iterations").format(k=self.iterations)
         rows = [f"| $\\alpha$ | {self.alpha:.10g} |"]
         rows += [f"| $\\beta_{{{j + 1}}}$ | {b:.10g} |" for j, b in enumerate(self.beta)]
+        headline = gettext(
+            "**Gradient descent ({method})**: {outcome}; cost {cost}, learning rate {lr} "
+            "(bound {bound})."
+        )
         return "\n".join(
             [
-                f"**Gradient descent ({self.method})**: {outcome}; "
-                f"cost $J = {self.cost:.6g}$, learning rate $\\eta = {self.lr:.6g}$ "
-                f"(bound $2/\\lambda_{{\\max}} = {self.lr_max:.6g}$).",
+                headline.format(
+                    method=self.method,
+                    outcome=outcome,
+                    cost=f"$J = {self.cost:.6g}$",
+                    lr=f"$\\eta = {self.lr:.6g}$",
+                    bound=f"$2/\\lambda_{{\\max}} = {self.lr_max:.6g}$",
+                ),
                 "",
-                "| coefficient | value |",
+                "| {coefficient} | {value} |".format(
+                    coefficient=gettext("coefficient"), value=gettext("value")
+                ),
                 "|---|---|",
                 *rows,
             ]

@@ -1,7 +1,8 @@
 """Standardized columns: z = (x − shift)/spread, and the way back to the data's own scale.
 
-Numeric stage, shared by descent.py (`fit(..., standardize=True)` descends on z) and
-reference.py (lstsq on z, far better conditioned): both map their coefficients back here.
+Numeric stage, used by descent.py (`fit(..., standardize=True)` descends on z and maps its
+coefficients back here). reference.py scales columns its own way, so that a fault here
+cannot hide behind a reference that shares it.
 """
 
 from __future__ import annotations
@@ -22,9 +23,19 @@ class Scaling:
 
     @classmethod
     def of(cls, X: Array) -> Scaling:
-        spread = X.std(axis=0)
-        spread[spread == 0] = 1.0  # a constant column is only centred
-        return cls(X.mean(axis=0), spread)
+        """The mean and standard deviation of each column, computed without overflow or
+        underflow: each column is first divided by a power of two at least half its
+        largest magnitude (1e200 squared would overflow, 1e-200 squared would vanish; a
+        power of two divides exactly, so other columns get the very same numbers as
+        without it). A constant column is only moved to zero, exactly."""
+        low, high = X.min(axis=0), X.max(axis=0)
+        largest = np.maximum(np.abs(low), np.abs(high))
+        power = np.ldexp(1.0, np.frexp(largest)[1] - 1)  # largest/power in [1, 2)
+        scaled = X / power
+        shift = scaled.mean(axis=0) * power
+        spread = scaled.std(axis=0) * power
+        constant = low == high
+        return cls(np.where(constant, low, shift), np.where(constant | (spread == 0), 1.0, spread))
 
     @classmethod
     def identity(cls, n: int) -> Scaling:

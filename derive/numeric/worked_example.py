@@ -1,48 +1,35 @@
-"""The worked example: one iteration by hand, exactly, from the derivation's own formulas.
+"""The worked example: one iteration by hand, exactly, then gradient descent in floats.
 
-Beside the numeric stage (model -> steps -> verify -> numeric/example -> render). Small
-integer data (4 examples, 2 features), α = 0, small weights and a simple learning rate,
-so that a student can redo the first iteration with pencil and paper. Every number of
-that iteration is computed with SymPy rationals by putting the data into the expressions
-of the derivation (steps 5, 9, 10, 14, 17 and the rule of step 7).
+Numeric stage (model -> steps -> verify -> numeric/example -> render). Small integer data
+(4 examples, 2 features), α = 0, small weights and a simple learning rate, so that a
+student can redo the first iteration with pencil and paper (first_iteration.py computes
+it exactly); a teacher's own CSV file works too, up to MAX_ROWS rows and MAX_FEATURES
+features, what a page or a slide can show and a class can redo by hand.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
-from derive.math.shown_numbers import ShownNumber
+from derive.core.errors import InputError
+from derive.core.i18n import gettext
 from derive.models.linear import Scale
 from derive.numeric.arrays import Array, scalar
 from derive.numeric.codegen import compiled, generate
 from derive.numeric.conditioning import check_arrays
 from derive.numeric.dataset import read_csv
 from derive.numeric.descent_loop import Problem, Trail, descend
+from derive.numeric.first_iteration import Example as Example  # re-exported
+from derive.numeric.first_iteration import FirstIteration as FirstIteration  # re-exported
+from derive.numeric.first_iteration import first_iteration as first_iteration  # re-exported
 from derive.numeric.reference import least_squares_cost as least_squares_cost  # re-exported: J*
 from derive.steps.derivation import Derivation
-
-
-@dataclass(frozen=True)
-class Example:
-    """Data and starting point of a worked example, as exact fractions."""
-
-    X: tuple[tuple[Fraction, ...], ...]
-    y: tuple[Fraction, ...]
-    alpha: Fraction
-    beta: tuple[Fraction, ...]
-    lr: Fraction
-    features: tuple[str, ...]
-    target: str
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return (len(self.X), len(self.X[0]))
 
 
 def _fractions(values: tuple[object, ...]) -> tuple[Fraction, ...]:
@@ -58,112 +45,6 @@ DEFAULT = Example(
     features=("x1", "x2"),
     target="y",
 )
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of the worked iteration: the formula, with the numbers in, and the result."""
-
-    key: str
-    formula: sp.Basic  # the derivation's expression (right-hand side)
-    lhs: sp.Basic  # what it computes, as the derivation names it
-    op: str  # "=" or "<-"
-    substituted: sp.Basic  # the formula with the example's numbers in it, not evaluated
-    value: sp.Basic  # the exact result (a Rational or an ImmutableMatrix)
-
-
-@dataclass(frozen=True)
-class FirstIteration:
-    """The first iteration of gradient descent on an example, computed exactly."""
-
-    lines: tuple[Line, ...]
-
-    def __getitem__(self, key: str) -> sp.Basic:
-        for line in self.lines:
-            if line.key == key:
-                return line.value
-        raise KeyError(key)
-
-
-def _matrix(rows: tuple[tuple[Fraction, ...], ...]) -> sp.ImmutableMatrix:
-    return sp.ImmutableMatrix(
-        [[sp.Rational(v.numerator, v.denominator) for v in row] for row in rows]
-    )
-
-
-def _number(value: Fraction) -> sp.Rational:
-    return sp.Rational(value.numerator, value.denominator)
-
-
-def first_iteration(derivation: Derivation, example: Example) -> FirstIteration:
-    """Put the example into the derivation's formulas, one after another, exactly."""
-    M = derivation.model
-    m, n = example.size
-    sizes = M.sizes(m, n)
-    known: dict[sp.Basic, sp.Basic] = {
-        M.X.xreplace(sizes): _matrix(example.X),
-        M.y.xreplace(sizes): _matrix(tuple((v,) for v in example.y)),
-        M.alpha: _number(example.alpha),
-        M.beta.xreplace(sizes): _matrix((example.beta,)),
-        M.eta: _number(example.lr),
-        M.ones.xreplace(sizes): sp.ImmutableMatrix.ones(m, 1),
-        M.ones.T.xreplace(sizes): sp.ImmutableMatrix.ones(1, m),
-    }
-    rules = {r.lhs: r.rhs for r in derivation["update-rule"].relations}
-    grad_alpha = sp.Derivative(M.J, M.alpha, evaluate=False)
-    plan = (
-        ("prediction", M.yhat, "=", derivation["prediction"].relations[0].rhs),
-        ("error", M.u, "=", derivation["error"].relations[0].rhs),
-        ("cost", M.J, "=", derivation["cost-in-error"].relations[1].rhs),
-        ("grad_alpha", grad_alpha, "=", derivation["gradient-alpha"].relations[0].rhs),
-        (
-            "grad_beta",
-            derivation["gradient-beta"].relations[0].lhs,
-            "=",
-            derivation["gradient-beta"].relations[0].rhs,
-        ),
-        ("alpha_next", M.alpha, "<-", rules[M.alpha]),
-        ("beta_next", M.beta, "<-", rules[M.beta]),
-    )
-    lines = []
-    for key, lhs, op, formula in plan:
-        sized = formula.xreplace(sizes)
-        shown = _put(sized, {k: _shown(v) for k, v in known.items()})
-        value = _evaluate(sized.xreplace(known))
-        lines.append(Line(key, formula, lhs, op, shown, value))
-        if op == "=":
-            known[lhs.xreplace(sizes)] = value
-    return FirstIteration(tuple(lines))
-
-
-def _put(expr: sp.Basic, values: dict[sp.Basic, sp.Basic]) -> sp.Basic:
-    """Substitute without evaluating, so that sums and products keep their written order."""
-    if expr in values:
-        return values[expr]
-    if not expr.args:
-        return expr
-    args = [_put(arg, values) for arg in expr.args]
-    if isinstance(expr, (sp.Add, sp.Mul, sp.Pow)):
-        return expr.func(*args, evaluate=False)
-    return expr.func(*args)
-
-
-def _shown(value: sp.Basic) -> sp.Basic:
-    """A number kept as it is when substituted, so that the display shows the arithmetic."""
-    return value if isinstance(value, sp.MatrixBase) else ShownNumber(value)
-
-
-def _evaluate(expr: sp.Basic) -> sp.Basic:
-    """An exact value, a Rational or a matrix of Rationals; 1×1 matrices become numbers."""
-    value = expr.doit()
-    if isinstance(value, sp.MatrixBase):
-        value = sp.ImmutableMatrix(value).applyfunc(sp.nsimplify)
-        value = value[0, 0] if value.shape == (1, 1) else value
-    if not all(atom.is_Rational for atom in sp.ImmutableMatrix([value]).atoms(sp.Number)) or (
-        value.free_symbols
-    ):
-        raise ValueError(f"the example did not evaluate to numbers: {value}")
-    return value
 
 
 # --- the numeric side: the same iteration in floats, then many iterations ----------------
@@ -334,14 +215,26 @@ def _round_step(step: int) -> int:
         scale *= 10
 
 
+# --- a teacher's own example --------------------------------------------------------------
+
+MAX_ROWS = 10  # LaTeX's bmatrix has at most 10 columns, and 𝟏ᵀ has m; X, y and u fit a slide
+MAX_FEATURES = 3  # columns of X besides the target: the new β fits a line of a page or a slide
+
+
 def load_example(path: str, target: str | None = None) -> Example:
     """A worked example from a CSV file with a header (the target defaults to the last
-    column), read and checked as `derive run` reads data; α starts at 0 and every weight
-    at 0.1, and the learning rate is a simple decimal well below the stability bound."""
-    data = read_csv(path, target or _last_column(path))
+    column), read and checked as `derive run` reads data, at most MAX_ROWS rows and
+    MAX_FEATURES features; the numbers are the decimals as written (exact fractions), α
+    starts at 0 and every weight at 0.1, and the learning rate is a simple decimal well
+    below the stability bound. A larger file is refused before it is read whole."""
+    header, rows = _glance(path)
+    target = target or (header[-1] if header else "")
+    _check_limits(path, rows, len(header) - 1 if target in header else 0)
+    data = read_csv(path, target)
+    _check_limits(path, len(data.y), len(data.features))
     check_arrays(data.X, data.y)
-    X = tuple(tuple(Fraction(repr(float(v))) for v in row) for row in data.X)
-    y = tuple(Fraction(repr(float(v))) for v in data.y)
+    X = tuple(tuple(_written(v) for v in row) for row in data.X)
+    y = tuple(_written(v) for v in data.y)
     start = Example(
         X,
         y,
@@ -354,6 +247,43 @@ def load_example(path: str, target: str | None = None) -> Example:
     return _with_lr(start, _simple_rate(stability_bound(start)))
 
 
+def _written(value: float) -> Fraction:
+    """The decimal a cell holds, exactly: 0.1 is 1/10 (repr gives the shortest decimal that
+    reads back as the same float, which is the one written for up to 15 digits)."""
+    return Fraction(repr(float(value)))
+
+
+def _glance(path: str) -> tuple[list[str], int]:
+    """The header (names stripped) and the count of non-blank rows after it, counted no
+    further than one past MAX_ROWS; nothing when the file cannot be read (read_csv says why)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as stream:
+            rows = list(itertools.islice(filter(None, csv.reader(stream)), MAX_ROWS + 2))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return [], 0
+    if not rows:
+        return [], 0
+    return [name.strip() for name in rows[0]], len(rows) - 1
+
+
+def _check_limits(path: str, rows: int, features: int) -> None:
+    """An `InputError` for an example too large to be shown and redone by hand."""
+    if features > MAX_FEATURES:
+        raise InputError(
+            gettext(
+                "{path} has {count} features: a worked example by hand takes at most "
+                "{limit}; derive run takes any number"
+            ).format(path=path, count=features, limit=MAX_FEATURES)
+        )
+    if rows > MAX_ROWS:
+        raise InputError(
+            gettext(
+                "{path} has more than {limit} data rows: a worked example by hand takes at "
+                "most {limit}; derive run takes any number"
+            ).format(path=path, limit=MAX_ROWS)
+        )
+
+
 def _simple_rate(bound: float) -> Fraction:
     """The largest of 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, ... at or below 60% of the bound."""
     limit = Fraction(repr(0.6 * bound))
@@ -363,12 +293,3 @@ def _simple_rate(bound: float) -> Fraction:
             if Fraction(mantissa, power) <= limit:
                 return Fraction(mantissa, power)
         power *= 10
-
-
-def _last_column(path: str) -> str:
-    try:
-        with open(path, newline="", encoding="utf-8") as stream:
-            header = next(csv.reader(stream), [])
-    except (OSError, UnicodeDecodeError):
-        header = []
-    return header[-1].strip() if header else ""

@@ -14,7 +14,7 @@ import sympy as sp
 
 from derive.core.i18n import gettext
 from derive.math.printing import latex_inline, relation_parts
-from derive.math.shown_numbers import example_latex
+from derive.math.shown_numbers import example_latex, rounding_note, rounds
 from derive.models.notation import Segment, fill
 from derive.numeric.worked_example import WorkedExample
 from derive.present.formulas import Formula
@@ -72,7 +72,7 @@ def example_view(
     sentence = EXAMPLE["bound"]
     bound_text = gettext(sentence).replace("[bound]", f"{worked.bound:.4g}")
     return ExampleView(
-        introduction=prose(EXAMPLE["introduction"]),
+        introduction=prose(EXAMPLE["introduction"]) + _rounding(worked),
         data=(
             (latex_inline(model.X), example_latex(_matrix(example.X))),
             (latex_inline(model.y), example_latex(_matrix(tuple((v,) for v in example.y)))),
@@ -103,6 +103,15 @@ def example_view(
         outcome=_outcome(worked),
         figures=figures,
     )
+
+
+def _rounding(worked: WorkedExample) -> tuple[Segment, ...]:
+    """The sentence that says what ≈ means, when a line shows a rounded number; ≈ as
+    math, so that LaTeX needs no Unicode in text."""
+    if not any(rounds(line.substituted) or rounds(line.value) for line in worked.first.lines):
+        return ()
+    before, _mark, after = rounding_note().partition("≈")
+    return (Segment("text", f" {before}"), Segment("math", r"\approx"), Segment("text", after))
 
 
 def _matrix(rows: tuple[tuple[object, ...], ...]) -> sp.ImmutableMatrix:

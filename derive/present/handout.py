@@ -20,7 +20,7 @@ from derive.models.linear import Model
 from derive.models.notation import Segment, fill
 from derive.present.example_view import ExampleView
 from derive.present.formulas import Formula, formula
-from derive.present.prose import CHECKS, EXPLANATIONS, INTRODUCTION, NOTATION
+from derive.present.prose import CHECKS, EXPLANATIONS, INTRODUCTION, NOTATION, SOURCE, Reference
 from derive.steps.derivation import Derivation, Step
 from derive.verify.finite_differences import NUMERIC_TOLERANCE
 from derive.verify.step_checks import EXPLICIT_SIZES, StepCheck
@@ -72,6 +72,7 @@ class Handout:
     lang: str
     example: ExampleView | None = None  # the worked-example section, when there is one
     check: CheckResult | None = None  # one hand-derived gradient, checked, to show the checker
+    source: Reference = SOURCE  # the article the steps follow, cited at the end
 
     @property
     def verified(self) -> bool:

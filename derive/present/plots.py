@@ -54,8 +54,26 @@ _LABELS = "#404040"  # their values: darker, to read in print
 _MOST_POINTS = 2000  # a curve with more points is drawn through an even sample of them
 _PATH_POINTS = 400  # the descent path: every early iterate, then a spread of later ones
 _MARKED = 10  # the first iterates of the path get a marker each
+_CROSSINGS = 30  # a path zig-zags when more of its visible steps than this reverse direction
+_VISIBLE = 0.02  # a step is visible when longer than this fraction of the path's extent
 _GRID = 121  # contour grid points per axis
 _ROUNDING = 64 * np.finfo(np.float64).eps  # J − J* below this fraction of J* is rounding
+
+
+@dataclass(frozen=True)
+class _PathStyle:
+    """How the descent path is drawn: its line width, its markers' size, its opacity."""
+
+    linewidth: float
+    markersize: float
+    alpha: float | None = None  # matplotlib's default: opaque
+
+
+# A path that zig-zags across its valley many times (most steps reverse the one before,
+# as with a step near the bound 2/λmax) is drawn finer and lighter, so that its crossings
+# stay apart and the minimiser under them stays visible.
+_PATH = _PathStyle(linewidth=0.9, markersize=3.5)
+_ZIGZAG_PATH = _PathStyle(linewidth=0.3, markersize=1.8, alpha=0.55)
 
 
 # --- cost per iteration -------------------------------------------------------------
@@ -253,7 +271,7 @@ def contour_figure(
         title or gettext("Cost contours and the path of gradient descent"), (6.4, 4.8)
     )
     _draw_contours(axes, grid, at, places)
-    _draw_path(axes, shown, path_alphas)
+    _draw_path(axes, shown, path_alphas, _ZIGZAG_PATH if zigzags(path) else _PATH)
     _mark(axes, best, "minimiser", gettext("least-squares minimiser"))
     _finish_plane(axes, box, names)
     return figure
@@ -297,19 +315,31 @@ def _along(points: Array, per_segment: int = 8) -> Array:
     return np.vstack([spread.reshape(-1, 2), points[-1:]])
 
 
-def _draw_path(axes: Axes, path: Array, alphas: Array) -> None:
-    """The path (β₁, β₂) through the iterates drawn: the first ones marked, start and end
-    labelled with their iteration k (`alphas` has one α for every iterate of the run)."""
+def zigzags(path: Array) -> bool:
+    """Whether the path crosses its valley back and forth more than _CROSSINGS times:
+    steps long enough to see, each at more than 90° to the step before it."""
+    steps = np.diff(path, axis=0)
+    extent = float(np.linalg.norm(path.max(axis=0) - path.min(axis=0)))
+    reverses = np.einsum("ij,ij->i", steps[:-1], steps[1:]) < 0
+    visible = np.linalg.norm(steps[1:], axis=1) > _VISIBLE * extent
+    return int(np.count_nonzero(reverses & visible)) > _CROSSINGS
+
+
+def _draw_path(axes: Axes, path: Array, alphas: Array, style: _PathStyle) -> None:
+    """The path (β₁, β₂) through the iterates drawn in `style` (line width, marker size):
+    the first ones marked, start and end labelled with their iteration k (`alphas` has one
+    α for every iterate of the run)."""
     axes.plot(
         path[:, 0],
         path[:, 1],
         color=_INK,
-        linewidth=0.9,
         marker="o",
-        markersize=3.5,
         markevery=list(range(min(_MARKED, len(path)))),
         zorder=4,
         label=gettext("descent path (β of each iterate)"),
+        linewidth=style.linewidth,
+        markersize=style.markersize,
+        alpha=style.alpha,
     )
     first, last = (f"{alpha:.3g}" for alpha in (alphas[0], alphas[-1]))
     _mark(axes, path[0], "start", gettext("start, k = 0 (α = {alpha})").format(alpha=first))

@@ -7,6 +7,8 @@ apart from the templates so that the words can be reviewed (and translated) in o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from derive.core.i18n import N_
 
 EXPLANATIONS: dict[str, str] = {
@@ -138,7 +140,8 @@ CHECKS = {
     ),
 }
 
-# The worked example; [bound] is filled in with the stability bound of its data.
+# The worked example; [bound] is filled in with the stability bound of its data. "bound"
+# ends with the sentence "figures", which a handout without figures leaves out.
 EXAMPLE = {
     "introduction": N_(
         "The data below are small whole numbers, so that the first iteration can be redone "
@@ -150,6 +153,10 @@ EXAMPLE = {
         "2/λmax, where λmax is the largest eigenvalue of the Hessian of the cost; for these "
         "data the bound is [bound]. The figures show the cost falling, the path of the "
         "weights across the contours of the cost, and what happens on either side of the bound."
+    ),
+    "figures": N_(
+        "The figures show the cost falling, the path of the weights across the contours of "
+        "the cost, and what happens on either side of the bound."
     ),
 }
 
@@ -168,3 +175,30 @@ CAPTIONS = {
         "2/λmax, and just above the bound it grows without limit."
     ),
 }
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A published article, cited as author, title, where, year and address."""
+
+    author: str  # a message: the name as the handout's language writes it
+    title: str  # the title as published, not translated
+    venue: str
+    year: int
+    url: str
+    translations: tuple[tuple[str, str], ...] = ()  # (language, title of a translation)
+
+
+# The article the 19 steps follow (author, title, venue, year and address as its own
+# "cite this work" note gives them), read in a Chinese translation whose translator and
+# place of publication are not known, so they are left out.
+SOURCE = Reference(
+    author=N_("Pratik Shukla"),
+    title="Mathematical Intuition behind the Gradient Descent Algorithm",
+    venue="Towards AI",
+    year=2022,
+    url="https://towardsai.net/p/l/mathematical-intuition-behind-the-gradient-descent-algorithm",
+    translations=(("zh", "梯度下降算法背后的数学直觉"),),
+)
+CITATION = N_("{author}, “{title}”, {venue}, {year}. {url}")
+TRANSLATION = N_("Translated as {title}.")

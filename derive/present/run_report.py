@@ -1,8 +1,9 @@
 """What `derive run` shows: the fit beside the least-squares reference, as text or JSON.
 
 Presentation for the numeric stage (model -> steps -> verify -> numeric -> render -> files):
-it receives a finished `FitResult` and the reference and only formats them, plus a
-progress bar that appears when a run lasts longer than about a second.
+it receives a finished `FitResult` and the reference and only formats them (or, with
+--json, an error as an object too), plus progress bars for reading the data and for the
+descent, which appear when either lasts longer than about a second.
 """
 
 from __future__ import annotations
@@ -15,9 +16,16 @@ from types import TracebackType
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+)
 
-from derive.core.i18n import gettext
+from derive.core.i18n import gettext, ngettext
 from derive.numeric.arrays import Array
 from derive.numeric.dataset import Dataset
 from derive.numeric.descent import FitResult
@@ -37,8 +45,11 @@ class Reference:
         return [abs(a - b) / abs(b) if b != 0 else abs(a - b) for a, b in pairs]
 
 
-def run_json(data: Dataset, fit: FitResult, reference: Reference) -> dict[str, Any]:
-    """The keys of the contract: alpha, beta, cost, iterations, converged, lr, lr_max, reference."""
+def run_json(
+    data: Dataset, fit: FitResult, reference: Reference, files: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The keys of the contract: alpha, beta, cost, iterations, converged, lr, lr_max,
+    reference, dropped (rows with an empty cell, with --dropna) and files (those written)."""
     return {
         "alpha": fit.alpha,
         "beta": dict(zip(data.features, map(float, fit.beta), strict=True)),
@@ -51,22 +62,45 @@ def run_json(data: Dataset, fit: FitResult, reference: Reference) -> dict[str, A
             "alpha": reference.alpha,
             "beta": dict(zip(data.features, map(float, reference.beta), strict=True)),
         },
+        "dropped": data.dropped,
+        "files": list(files),
     }
 
 
-def run_text(data: Dataset, fit: FitResult, reference: Reference, standardized: bool) -> str:
+def error_json(kind: str, message: str) -> dict[str, Any]:
+    """A run that stopped before its report, with --json: the kind (usage, input, diverged,
+    failure or interrupted) and the one-line message also printed on stderr."""
+    return {"error": kind, "message": message}
+
+
+def run_text(
+    data: Dataset, fit: FitResult, reference: Reference, standardized: bool, dropna: bool = False
+) -> str:
     """The run for a terminal: settings, outcome, coefficients beside the reference."""
+    count, rows = len(data.features), len(data.y)
     if standardized:
-        heading = gettext("{path}: {target} from {count} standardized features, {rows} rows")
+        features = ngettext("{count} standardized feature", "{count} standardized features", count)
     else:
-        heading = gettext("{path}: {target} from {count} features, {rows} rows")
+        features = ngettext("{count} feature", "{count} features", count)
     settings = gettext(
         "gradient descent ({method}), learning rate η = {lr} (bound 2/λmax = {bound})"
     )
     lines = [
-        heading.format(
-            path=data.path, target=data.target, count=len(data.features), rows=len(data.y)
-        ),
+        gettext("{path}: {target} from {features}, {rows}").format(
+            path=data.path,
+            target=data.target,
+            features=features.format(count=count),
+            rows=ngettext("{count} row", "{count} rows", rows).format(count=rows),
+        )
+    ]
+    if dropna:
+        dropped = ngettext(
+            "dropped {count} row with an empty cell",
+            "dropped {count} rows with empty cells",
+            data.dropped,
+        )
+        lines.append(dropped.format(count=data.dropped))
+    lines += [
         settings.format(method=fit.method, **_apart(lr=fit.lr, bound=fit.lr_max)),
         _outcome(fit),
         "",
@@ -89,6 +123,11 @@ def run_text(data: Dataset, fit: FitResult, reference: Reference, standardized: 
     return "\n".join(lines)
 
 
+def written_lines(paths: Sequence[str]) -> list[str]:
+    """A line for each file written, for stderr."""
+    return [gettext("wrote {path}").format(path=path) for path in paths]
+
+
 def _apart(**values: float) -> dict[str, str]:
     """The values with 6 significant digits, or as many more as keep them apart (a rate
     just below its bound must not print as equal to it)."""
@@ -108,6 +147,8 @@ def _width(data: Dataset) -> int:
 
 
 def _outcome(fit: FitResult) -> str:
+    if fit.rejection is not None:  # met the tolerance, yet far above least squares
+        return fit.rejection
     facts = {
         "k": fit.iterations,
         "norm": f"{fit.gradient_norm:.2g}",
@@ -115,21 +156,30 @@ def _outcome(fit: FitResult) -> str:
         "condition": f"{fit.condition:.2g}",
     }
     if fit.converged:
-        sentence = gettext(
-            "converged after {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol})"
+        sentence = ngettext(
+            "converged after {k} iteration: ‖∇J‖ is {norm} of its start (tolerance {tol})",
+            "converged after {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol})",
+            fit.iterations,
         )
         return sentence.format(**facts)
     if fit.stalled:
-        sentence = gettext(
+        sentence = ngettext(
+            "stalled after {k} iteration: ‖∇J‖ is {norm} of its start and no longer shrinks "
+            "(rounding); the tolerance {tol} is out of reach",
             "stalled after {k} iterations: ‖∇J‖ is {norm} of its start and no longer shrinks "
-            "(rounding); the tolerance {tol} is out of reach"
+            "(rounding); the tolerance {tol} is out of reach",
+            fit.iterations,
         )
         return sentence.format(**facts)
     needed = fit.condition / 2 * math.log(1 / fit.tol) if fit.tol > 0 else math.inf
-    sentence = gettext(
+    sentence = ngettext(
+        "did not converge in {k} iteration: ‖∇J‖ is {norm} of its start (tolerance {tol}). "
+        "The Hessian's condition number is {condition}, so descent needs about {needed} "
+        "iterations; --standardize may lower it",
         "did not converge in {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol}). "
         "The Hessian's condition number is {condition}, so descent needs about {needed} "
-        "iterations; --standardize may lower it"
+        "iterations; --standardize may lower it",
+        fit.iterations,
     )
     return sentence.format(**facts, needed=f"{needed:.2g}")
 
@@ -166,6 +216,46 @@ class DelayedProgress:
         self.bar.update(self.task, completed=step, relative=f"{relative:.1e}")
 
     def __enter__(self) -> DelayedProgress:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+class ReadProgress:
+    """A bar of the bytes read on stderr, shown once reading has lasted `delay` seconds."""
+
+    def __init__(self, name: str, *, delay: float = 1.0, console: Console | None = None) -> None:
+        self.name = name
+        self.delay = delay
+        self.console = console or Console(stderr=True)
+        self.started = time.perf_counter()
+        self.bar: Progress | None = None
+        self.task = TaskID(0)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.perf_counter() - self.started < self.delay or not self.console.is_terminal:
+                return
+            self.bar = Progress(
+                TextColumn("{task.fields[label]}", markup=False),
+                BarColumn(),
+                DownloadColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self.bar.start()
+            label = gettext("reading {name}").format(name=self.name)
+            self.task = self.bar.add_task("reading", total=total, label=label)
+        self.bar.update(self.task, completed=done)
+
+    def __enter__(self) -> ReadProgress:
         return self
 
     def __exit__(

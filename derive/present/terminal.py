@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derive.core.i18n import gettext, join_list
+from derive.core.i18n import N_, gettext, join_list
 from derive.math.printing import relation_latex, relation_text, shape_text
 from derive.math.shown_numbers import example_text as example_text_of
+from derive.math.shown_numbers import rounding_note, rounds
 from derive.numeric.worked_example import Trajectory, WorkedExample
 from derive.present.width import ljust, rjust, width, wrap
 from derive.steps.derivation import Derivation
@@ -89,12 +90,18 @@ def _shape(shape: tuple[str, str]) -> str:
 # --- derive example ---------------------------------------------------------------------
 
 
+_HEADINGS = {  # by whether there is one feature (the catalogs have no plural forms)
+    False: N_("Worked example: {m} examples, {n} features ({features}), target {target}"),
+    True: N_("Worked example: {m} examples, 1 feature ({features}), target {target}"),
+}
+
+
 def example_text(worked: WorkedExample) -> str:
     """The worked example for a terminal: the data, the first iteration, an iteration table."""
     example, run = worked.example, worked.run
     m, n = example.size
     lines = [
-        gettext("Worked example: {m} examples, {n} features ({features}), target {target}").format(
+        gettext(_HEADINGS[n == 1]).format(
             m=m, n=n, features=join_list(example.features), target=example.target
         ),
         "",
@@ -108,6 +115,8 @@ def example_text(worked: WorkedExample) -> str:
         lines.append(f"  {relation_text(line.lhs, line.op, line.formula)}")
         lines.append(f"    = {example_text_of(line.substituted)}")
         lines.append(f"    = {example_text_of(line.value)}")
+    if any(rounds(line.substituted) or rounds(line.value) for line in worked.first.lines):
+        lines.append(f"  {rounding_note()}")
     lines += ["", _iterations_heading(worked), _table_row("k", "α", *_beta_names(n), "J")]
     for k in worked.table():
         values = [_decimal(run.alphas[k]), *(_decimal(b) for b in run.betas[k])]

@@ -3,19 +3,17 @@
 Last stage before the files (model -> steps -> verify -> handout -> render). Two Jinja
 environments: HTML autoescapes everything and turns the printer's LaTeX into MathML
 (latex2mathml); LaTeX escapes everything that is not marked as ready LaTeX. The PDF is
-built by latexmk without shell escape in a scratch folder inside the output folder;
-every output is complete before any file is replaced, so a failure keeps the old ones.
+built by pdf.py; every output is complete before any file is replaced, so a failure
+keeps the old ones. A `Layout` says on which paper, and whether compact.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from html import unescape
@@ -27,36 +25,50 @@ from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
 from derive.core.atomic import replace_files
-from derive.core.errors import DeriveError, InputError
-from derive.core.i18n import gettext, join_list, language, ngettext
+from derive.core.errors import InputError
+from derive.core.i18n import current, gettext, join_list, language, ngettext
 from derive.grade.grader import worked_example
-from derive.numeric.worked_example import work
+from derive.numeric.worked_example import WorkedExample, work
 from derive.present.example_figures import start_figures
-from derive.present.example_view import example_view
+from derive.present.example_view import ExampleView, Figure, example_view
 from derive.present.formulas import formula
 from derive.present.handout import Handout, build_handout, check_title, step_views
+from derive.present.prose import CITATION, EXAMPLE, TRANSLATION, Reference
 from derive.render.notebook import build_notebook
-from derive.render.texescape import tex_code, tex_escape, tex_math
+from derive.render.pdf import ENGINES, build_pdf, latex_tools
+from derive.render.texescape import TexMarkup, tex_code, tex_escape, tex_math
 from derive.steps.article import derivation
 from derive.steps.derivation import Derivation
 from derive.verify.step_checks import StepCheck, start_checks
 
 FORMATS = ("html", "tex", "pdf", "ipynb")
 DEFAULT_FORMATS = ("html", "tex", "pdf")
-PDF_PACKAGES = {
-    "en": "latexmk texlive-latex-recommended lmodern",
-    "zh": "latexmk texlive-xetex texlive-lang-chinese fonts-noto-cjk",
-}
-# The engine and what it needs on PATH or in the TeX tree, by language.
-ENGINES = {"en": "pdflatex", "zh": "xelatex"}
-TEX_FILES = {"en": ("lmodern.sty",), "zh": ("ctexart.cls",)}
-# Fixed date for TeX (\today and the PDF's dates) so that the same input gives the same bytes.
-SOURCE_DATE_EPOCH = "1700000000"
-LATEX_TIMEOUT_SECONDS = 120
+# --paper: the sheet of the PDF, as LaTeX's geometry package names it.
+PAPERS = {"a4": "a4paper", "letter": "letterpaper"}
 
 
-class LatexError(DeriveError):
-    """LaTeX could not build the PDF; the message quotes the relevant lines of the log."""
+@dataclass(frozen=True)
+class Layout:
+    """How a handout is put on paper: the PDF's sheet, and whether it is compact (for
+    printing many copies: no figures, two columns, smaller type and spacing)."""
+
+    paper: str = "a4"
+    compact: bool = False
+
+    @property
+    def geometry(self) -> str:
+        return PAPERS[self.paper]
+
+
+def check_paper(paper: str) -> str:
+    """The paper's name, or an InputError naming the choices."""
+    if paper not in PAPERS:
+        raise InputError(
+            gettext("unknown paper size {paper}: choose from {choices}").format(
+                paper=repr(paper), choices=join_list(PAPERS)
+            )
+        )
+    return paper
 
 
 @dataclass(frozen=True)
@@ -117,8 +129,13 @@ def html_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["mathml"] = mathml
+    env.filters["cite"] = lambda source: Markup(cite(source, escape, _html_link, "<br>"))
     _install_gettext(env)
     return env
+
+
+def _html_link(url: str) -> str:
+    return f'<a href="{escape(url)}">{escape(url)}</a>'
 
 
 # --- LaTeX --------------------------------------------------------------------------
@@ -143,8 +160,47 @@ def tex_environment(lang: str = "en") -> jinja2.Environment:
     env.filters["math"] = tex_math
     env.filters["code"] = partial(tex_code, unicode_fonts=ENGINES[lang] == "xelatex")
     env.filters["ready"] = tex_math  # the output of a macro whose parts were escaped inside it
+    tex_text = partial(_tex_text, unicode_fonts=ENGINES[lang] == "xelatex")
+    env.filters["cite"] = lambda source: TexMarkup(
+        cite(source, tex_text, r"\url{{{}}}".format, "\\\\\n")
+    )
     _install_gettext(env)
     return env
+
+
+def _tex_text(text: str, unicode_fonts: bool) -> str:
+    """Escaped text whose typographic quotes, which pdfLaTeX's fonts lack, are TeX's ligatures."""
+    if not unicode_fonts:
+        text = text.replace("“", "``").replace("”", "''")
+    return tex_escape(text, unicode_fonts)
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def cite(
+    source: Reference, escaped: Callable[[str], str], link: Callable[[str], str], newline: str
+) -> str:
+    """The reference in the current language, as markup: every part escaped by `escaped`,
+    the address made a link by `link`; on a new line, a translation's title if there is one."""
+    parts = {
+        "author": escaped(gettext(source.author)),
+        "title": escaped(source.title),
+        "venue": escaped(source.venue),
+        "year": escaped(str(source.year)),
+        "url": link(source.url),
+    }
+    text = _fill(gettext(CITATION), escaped, parts)
+    translated = dict(source.translations).get(current())
+    if translated is not None:
+        text += newline + _fill(gettext(TRANSLATION), escaped, {"title": escaped(translated)})
+    return text
+
+
+def _fill(template: str, escaped: Callable[[str], str], parts: dict[str, str]) -> str:
+    """`template` with its {fields} replaced by ready markup and the rest escaped."""
+    pieces = _FIELD.split(template)
+    return "".join(parts[piece] if odd % 2 else escaped(piece) for odd, piece in enumerate(pieces))
 
 
 def _install_gettext(env: jinja2.Environment) -> None:
@@ -157,8 +213,8 @@ def _install_gettext(env: jinja2.Environment) -> None:
 # --- documents ----------------------------------------------------------------------
 
 
-def render_html(handout: Handout) -> str:
-    return html_environment().get_template("handout.html.j2").render(h=handout)
+def render_html(handout: Handout, layout: Layout = Layout()) -> str:
+    return html_environment().get_template("handout.html.j2").render(h=handout, layout=layout)
 
 
 def render_slides(handout: Handout) -> str:
@@ -192,8 +248,9 @@ def derivation_html(derivation: Derivation, checks: Sequence[StepCheck] | None =
     )
 
 
-def render_tex(handout: Handout) -> str:
-    return tex_environment(handout.lang).get_template("handout.tex.j2").render(h=handout)
+def render_tex(handout: Handout, layout: Layout = Layout()) -> str:
+    template = tex_environment(handout.lang).get_template("handout.tex.j2")
+    return template.render(h=handout, layout=layout)
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -209,35 +266,34 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(name for name in FORMATS if name in names)
 
 
-def latex_tools(lang: str = "en") -> str | None:
-    """None when the PDF of `lang` can be built here, else the one-line reason."""
-    missing = [tool for tool in ("latexmk", ENGINES[lang]) if shutil.which(tool) is None]
-    if not missing and shutil.which("kpsewhich"):
-        missing = [name for name in TEX_FILES[lang] if not _in_tex_tree(name)]
-    if not missing:
-        return None
-    return gettext(
-        "PDF not built: {missing} not found; install the Debian packages {packages}"
-    ).format(missing=join_list(missing), packages=PDF_PACKAGES[lang])
-
-
-def _in_tex_tree(name: str) -> bool:
-    found = subprocess.run(["kpsewhich", name], capture_output=True, text=True, check=False)
-    return bool(found.stdout.strip())
-
-
-def write_handout(handout: Handout, out: Path, formats: Iterable[str]) -> Written:
-    """Write handout.html / .tex / .pdf into `out`; all are complete before any is replaced."""
+def write_handout(
+    handout: Handout, out: Path, formats: Iterable[str], layout: Layout = Layout()
+) -> Written:
+    """Write handout.html / .tex / .pdf into `out`; all are complete before any is replaced.
+    A compact layout leaves the figures out."""
+    check_paper(layout.paper)
     with language(handout.lang):
-        return _write_handout(handout, out, tuple(formats))
+        if layout.compact and handout.example is not None:
+            handout = replace(handout, example=_without_figures(handout.example))
+        return _write_handout(handout, out, tuple(formats), layout)
 
 
-def _write_handout(handout: Handout, out: Path, wanted: tuple[str, ...]) -> Written:
+def _without_figures(example: ExampleView) -> ExampleView:
+    """The worked example without its figures and without the sentence about them, which
+    ends its `bound` sentence (tests/test_render.py checks that it does in every language)."""
+    about = gettext(EXAMPLE["figures"])
+    *before, last = example.bound
+    if last.kind == "text" and last.value.endswith(about):
+        last = replace(last, value=last.value[: -len(about)].rstrip())
+    return replace(example, figures=(), bound=(*before, last))
+
+
+def _write_handout(handout: Handout, out: Path, wanted: tuple[str, ...], layout: Layout) -> Written:
     out.mkdir(parents=True, exist_ok=True)
-    tex = render_tex(handout)
+    tex = render_tex(handout, layout)
     contents: dict[str, bytes] = {}
     if "html" in wanted:
-        contents["handout.html"] = render_html(handout).encode("utf-8")
+        contents["handout.html"] = render_html(handout, layout).encode("utf-8")
     if "tex" in wanted:
         contents["handout.tex"] = tex.encode("utf-8")
     if "ipynb" in wanted:
@@ -263,8 +319,10 @@ def write_handouts(
     title: str | None = None,
     scale: str = "1/m",
     lang: str = "en",
+    layout: Layout = Layout(),
 ) -> tuple[Handout, Written]:
     """Derive, check, and write the handouts: the whole main job in one call."""
+    check_paper(layout.paper)
     wanted = tuple(formats)
     unknown = sorted(set(wanted) - set(FORMATS))
     if unknown:
@@ -274,21 +332,33 @@ def write_handouts(
             )
         )
     folder = prepare_folder(out, title)
-    document = _checked_handout(title, scale, lang)
-    return document, write_handout(document, folder, wanted)
+    document = _checked_handout(title, scale, lang, not layout.compact)
+    return document, write_handout(document, folder, wanted, layout)
 
 
-def _checked_handout(title: str | None, scale: str, lang: str) -> Handout:
-    """The handout of the checked derivation, in `lang`."""
+def _checked_handout(title: str | None, scale: str, lang: str, figures: bool = True) -> Handout:
+    """The handout of the checked derivation, in `lang`; without figures, none is drawn."""
     with language(lang):
         result = derivation(scale)
         with start_checks(result) as checks:
             worked = work(result)  # while the checks run in their own processes
-            with start_figures(worked, scale) as drawing:  # and so do the figures
+            with _drawing(worked, scale, figures) as drawn:  # and so do the figures
                 mistake = worked_example() if scale == "1/m" else None
-                example = example_view(result, worked, drawing.result())
+                example = example_view(result, worked, drawn())
             document = build_handout(result, checks.result(), title)
         return replace(document, example=example, check=mistake)
+
+
+@contextmanager
+def _drawing(
+    worked: WorkedExample, scale: str, wanted: bool
+) -> Iterator[Callable[[], tuple[Figure, ...]]]:
+    """What waits for the figures drawn in their workers; nothing to wait for when unwanted."""
+    if not wanted:
+        yield tuple
+        return
+    with start_figures(worked, scale) as drawing:
+        yield drawing.result
 
 
 def prepare_folder(out: Path | str, title: str | None = None) -> Path:
@@ -308,60 +378,3 @@ def prepare_folder(out: Path | str, title: str | None = None) -> Path:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(gettext("{folder}: no permission to write there").format(folder=folder))
     return folder
-
-
-def build_pdf(
-    tex: str, out: Path, engine: str = "pdflatex", files: Mapping[str, bytes] | None = None
-) -> bytes:
-    """Compile LaTeX with latexmk (no shell escape, no rc files) in a scratch folder in `out`;
-    `files` (figures) are put beside handout.tex first."""
-    with tempfile.TemporaryDirectory(dir=out, prefix=".latex-") as scratch:
-        folder = Path(scratch)
-        (folder / "handout.tex").write_text(tex, encoding="utf-8")
-        for name, data in (files or {}).items():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(data)
-        options = "-no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error"
-        command = [
-            "latexmk",
-            "-norc",
-            "-pdf" if engine == "pdflatex" else "-xelatex",
-            f"-{engine}={engine} {options} %O %S",
-            "-quiet",
-            "handout.tex",
-        ]
-        env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "FORCE_SOURCE_DATE": "1"}
-        try:
-            done = subprocess.run(
-                command,
-                cwd=folder,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=LATEX_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as error:
-            raise LatexError(
-                gettext("LaTeX did not finish within {seconds} s").format(
-                    seconds=LATEX_TIMEOUT_SECONDS
-                )
-            ) from error
-        pdf = folder / "handout.pdf"
-        if done.returncode != 0 or not pdf.exists():
-            log = folder / "handout.log"
-            raise LatexError(
-                latex_failure(log.read_text(errors="replace") if log.exists() else done.stdout)
-            )
-        return pdf.read_bytes()
-
-
-def latex_failure(log: str) -> str:
-    """The lines of a LaTeX log that say what went wrong: each error and its context."""
-    lines = log.splitlines()
-    picked: list[str] = []
-    for number, line in enumerate(lines):
-        if line.startswith("!") or re.match(r"^[^:\s]+\.tex:\d+:", line):
-            picked.extend(lines[number : number + 3])
-    body = "\n".join(picked[:24]) if picked else "\n".join(lines[-12:])
-    return f"LaTeX failed to build the PDF:\n{body}"
