@@ -17,6 +17,20 @@ from derive.core.errors import InputError
 from derive.core.i18n import gettext
 
 
+def check_place(path: Path) -> Path:
+    """A file a command may write: not a folder, in a folder that exists; checked before
+    any work, so that a wrong name costs nothing."""
+    if path.is_dir():
+        raise InputError(gettext("{path} is a folder, not a file").format(path=path))
+    if not path.parent.is_dir():
+        raise InputError(
+            gettext("{path}: the folder {folder} does not exist").format(
+                path=path, folder=path.parent
+            )
+        )
+    return path
+
+
 def replace_files(folder: Path, contents: Mapping[str, bytes]) -> tuple[Path, ...]:
     """Write each file (a path relative to `folder`) in full, then rename them all into
     place; an `InputError`, and no file changed, when one cannot be written."""

@@ -20,7 +20,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from derive.core.atomic import replace_files
+from derive.core.atomic import check_place, replace_files
 from derive.core.errors import InputError
 from derive.core.i18n import gettext
 from derive.present import fonts
@@ -43,15 +43,7 @@ def check_target(path: Path | str) -> Path:
         raise InputError(
             gettext("{path}: a figure must end in .png, .svg or .pdf").format(path=path)
         )
-    if path.is_dir():
-        raise InputError(gettext("{path} is a folder, not a file").format(path=path))
-    if not path.parent.is_dir():
-        raise InputError(
-            gettext("{path}: the folder {folder} does not exist").format(
-                path=path, folder=path.parent
-            )
-        )
-    return path
+    return check_place(path)
 
 
 def figure_bytes(figure: Figure, kind: str) -> bytes:

@@ -13,6 +13,7 @@ import io
 import json
 from pathlib import Path
 
+from derive.core.atomic import check_place
 from derive.core.errors import InputError
 from derive.core.i18n import gettext
 from derive.numeric.dataset import Dataset
@@ -29,26 +30,14 @@ def check_save(path: Path) -> Path:
         raise InputError(
             gettext("{path}: the coefficients are saved as .json or .csv").format(path=path)
         )
-    return _check_place(path)
+    return check_place(path)
 
 
 def check_predictions(path: Path) -> Path:
     """A file --predictions can write: .csv, in a folder that exists."""
     if path.suffix.lower() != ".csv":
         raise InputError(gettext("{path}: the predictions are saved as .csv").format(path=path))
-    return _check_place(path)
-
-
-def _check_place(path: Path) -> Path:
-    if path.is_dir():
-        raise InputError(gettext("{path} is a folder, not a file").format(path=path))
-    if not path.parent.is_dir():
-        raise InputError(
-            gettext("{path}: the folder {folder} does not exist").format(
-                path=path, folder=path.parent
-            )
-        )
-    return path
+    return check_place(path)
 
 
 def coefficients(data: Dataset, fit: FitResult, suffix: str) -> bytes:

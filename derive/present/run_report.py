@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.progress import (
@@ -21,6 +21,7 @@ from rich.progress import (
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TaskID,
     TextColumn,
 )
@@ -188,81 +189,77 @@ def warning_lines(messages: Sequence[str]) -> list[str]:
     return [gettext("Warning: {message}").format(message=message) for message in messages]
 
 
-class DelayedProgress:
-    """A progress bar on stderr that appears only once a run has lasted `delay` seconds."""
+Bar = TypeVar("Bar", bound="_DelayedBar")
 
-    def __init__(self, total: int, *, delay: float = 1.0, console: Console | None = None) -> None:
-        self.total = total
+
+class _DelayedBar:
+    """A rich progress bar on stderr that appears only once the work has lasted `delay`
+    seconds, and only on a terminal; it leaves no trace when it stops."""
+
+    def __init__(self, delay: float, console: Console | None) -> None:
         self.delay = delay
         self.console = console or Console(stderr=True)
         self.started = time.perf_counter()
         self.bar: Progress | None = None
         self.task = TaskID(0)
 
+    def _due(self) -> bool:
+        """Whether the bar should appear now (it has not yet)."""
+        waited = time.perf_counter() - self.started >= self.delay
+        return self.bar is None and waited and self.console.is_terminal
+
+    def _start(self, columns: tuple[ProgressColumn, ...], total: int, **fields: Any) -> None:
+        self.bar = Progress(*columns, console=self.console, transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("", total=total, **fields)
+
+    def __enter__(self: Bar) -> Bar:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+class DelayedProgress(_DelayedBar):
+    """The steps of a descent and ‖∇J‖ relative to its start."""
+
+    def __init__(self, total: int, *, delay: float = 1.0, console: Console | None = None) -> None:
+        super().__init__(delay, console)
+        self.total = total
+
     def __call__(self, step: int, relative: float) -> None:
-        if self.bar is None:
-            if time.perf_counter() - self.started < self.delay or not self.console.is_terminal:
-                return
-            self.bar = Progress(
+        if self._due():
+            columns = (
                 TextColumn("descent"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("‖∇J‖ {task.fields[relative]}"),
-                console=self.console,
-                transient=True,
             )
-            self.bar.start()
-            self.task = self.bar.add_task("descent", total=self.total, relative="")
-        self.bar.update(self.task, completed=step, relative=f"{relative:.1e}")
-
-    def __enter__(self) -> DelayedProgress:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+            self._start(columns, self.total, relative="")
         if self.bar is not None:
-            self.bar.stop()
+            self.bar.update(self.task, completed=step, relative=f"{relative:.1e}")
 
 
-class ReadProgress:
-    """A bar of the bytes read on stderr, shown once reading has lasted `delay` seconds."""
+class ReadProgress(_DelayedBar):
+    """The bytes of a file read."""
 
     def __init__(self, name: str, *, delay: float = 1.0, console: Console | None = None) -> None:
+        super().__init__(delay, console)
         self.name = name
-        self.delay = delay
-        self.console = console or Console(stderr=True)
-        self.started = time.perf_counter()
-        self.bar: Progress | None = None
-        self.task = TaskID(0)
 
     def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if time.perf_counter() - self.started < self.delay or not self.console.is_terminal:
-                return
-            self.bar = Progress(
+        if self._due():
+            columns = (
                 TextColumn("{task.fields[label]}", markup=False),
                 BarColumn(),
                 DownloadColumn(),
-                console=self.console,
-                transient=True,
             )
-            self.bar.start()
-            label = gettext("reading {name}").format(name=self.name)
-            self.task = self.bar.add_task("reading", total=total, label=label)
-        self.bar.update(self.task, completed=done)
-
-    def __enter__(self) -> ReadProgress:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+            self._start(columns, total, label=gettext("reading {name}").format(name=self.name))
         if self.bar is not None:
-            self.bar.stop()
+            self.bar.update(self.task, completed=done)
