@@ -24,7 +24,7 @@ EXPECTED_SHAPES = {
     10: (1, 1),
     11: (1, 1),
     12: ("m", 1),
-    13: (1, 1),
+    13: ("m", 1),  # ∂u/∂α = −𝟏, the matrix form; its entries ∂uᵢ/∂α are scalars
     14: (1, 1),
     15: (1, "n"),
     16: ("m", "n"),
@@ -56,9 +56,10 @@ def test_steps_can_be_looked_up_by_number_and_by_key(mean: Derivation) -> None:
 
 def test_a_shape_that_differs_from_the_source_is_explained(scaled: Derivation) -> None:
     differing = [s.number for s in scaled if s.shape != s.source_shape]
-    assert differing == [11, 14]
-    for number in differing:
+    assert differing == [11, 13, 14]
+    for number in (11, 14):
         assert "(m, 1)" in (scaled[number].shape_note or "")
+    assert "(1, 1)" in (scaled[13].shape_note or "")
 
 
 def _coefficient(d: Derivation) -> sp.Expr:
@@ -147,3 +148,17 @@ def test_the_derivation_shows_itself_in_jupyter_as_html() -> None:
     assert shown.count('<section class="step"') == 19
     assert "<math" in shown
     assert "Checked:" not in shown  # nothing was checked yet
+
+
+def test_each_shape_of_a_step_is_shown_where_its_relations_differ() -> None:
+    from derive.present.terminal import steps_text
+    from derive.verify.step_checks import StepCheck
+
+    steps = derivation()
+    unchecked = [StepCheck(step.number, step.key, ()) for step in steps]
+    shown = steps_text(steps, unchecked)
+    assert "13. The inner factor ∂u/∂α   [m×1]" in shown
+    assert "      ∂uᵢ/∂α = -1   [scalar]\n      ∂u/∂α = -𝟏   [m×1]" in shown
+    assert "      X ∈ ℝ^(m×n)\n" in shown  # a step of one shape: no shape per line
+    assert steps["inner-factor-alpha"].mixed_shapes
+    assert not steps["inputs"].mixed_shapes

@@ -153,8 +153,8 @@ def _view(
         title=step.title,
         explanation=prose(EXPLANATIONS[step.key]),
         formulas=tuple(formula(r) for r in step.relations),
-        shape=_shape_latex(step.shape),
-        shape_text="×".join(text(size) for size in step.shape),
+        shape=_shapes_latex(step),
+        shape_text=_shapes_text(step),
         note=() if step.note_template is None else prose(step.note_template),
         checks=() if check is None else tuple((r.route, r.passed) for r in check.results),
     )
@@ -165,6 +165,21 @@ def _facts(sentence: str) -> str:
     sizes = ", ".join(f"({m}, {n})" for m, n in EXPLICIT_SIZES)
     parts = f"{round(1 / NUMERIC_TOLERANCE):,}"
     return sentence.replace("[sizes]", sizes).replace("[parts]", parts)
+
+
+def _shapes_latex(step: Step) -> str:
+    """The step's shape; where its relations differ in shape, each beside what it is of."""
+    if not step.mixed_shapes:
+        return _shape_latex(step.shape)
+    return r";\quad ".join(rf"{latex(r.lhs)}\colon {_shape_latex(r.shape)}" for r in step.relations)
+
+
+def _shapes_text(step: Step) -> str:
+    if not step.mixed_shapes:
+        return "×".join(text(size) for size in step.shape)
+    return "; ".join(
+        f"{text(r.lhs)}: " + "×".join(text(size) for size in r.shape) for r in step.relations
+    )
 
 
 def _shape_latex(shape: tuple[object, object]) -> str:

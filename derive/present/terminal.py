@@ -17,7 +17,7 @@ from derive.math.shown_numbers import example_text as example_text_of
 from derive.math.shown_numbers import rounding_note, rounds
 from derive.numeric.worked_example import Trajectory, WorkedExample
 from derive.present.width import ljust, rjust, width, wrap
-from derive.steps.derivation import Derivation
+from derive.steps.derivation import Derivation, Relation
 from derive.verify.step_checks import StepCheck
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def steps_text(result: Derivation, checks: Sequence[StepCheck]) -> str:
     ]
     for step, check in zip(result, checks, strict=True):
         lines.append(f"{step.number:>2}. {step.title}   [{_shape(shape_text(step.shape))}]")
-        lines.extend(f"      {relation_text(r.lhs, r.op, r.rhs)}" for r in step.relations)
+        lines.extend(_relation_line(r, step.mixed_shapes) for r in step.relations)
         if step.shape_note:
             lines.append("      " + gettext("note: {note}").format(note=step.shape_note))
         marks = "  ".join(f"{'✓' if r.passed else '✗'} {gettext(r.route)}" for r in check.results)
@@ -81,6 +81,12 @@ def steps_text(result: Derivation, checks: Sequence[StepCheck]) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def _relation_line(relation: Relation, with_shape: bool) -> str:
+    """A relation of a step, with its own shape when the step's relations differ in shape."""
+    line = f"      {relation_text(relation.lhs, relation.op, relation.rhs)}"
+    return f"{line}   [{_shape(shape_text(relation.shape))}]" if with_shape else line
 
 
 def _shape(shape: tuple[str, str]) -> str:

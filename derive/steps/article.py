@@ -219,7 +219,12 @@ def _inner_factor_alpha(M: Model, c: Calculus) -> Step:
         Relation(sp.Derivative(M.u[M.i, 0], M.alpha, evaluate=False), "=", c.inner_alpha_entry),
         Relation(MatrixDerivative(M.u, M.alpha), "=", c.inner_alpha),
     )
-    return _step(M, 13, "inner-factor-alpha", N_("The inner factor {du_dalpha}"), relations, (1, 1))
+    note = N_(
+        "The source article gives (1, 1), the shape of each entry; the whole {du_dalpha} "
+        "has one entry per example, m×1."
+    )
+    title = N_("The inner factor {du_dalpha}")
+    return _step(M, 13, "inner-factor-alpha", title, relations, (1, 1), note, shown=1)
 
 
 def _gradient_alpha(M: Model, c: Calculus) -> Step:

@@ -67,6 +67,12 @@ class Step:
     note_template: str | None = None
     shape_note: str | None = None
 
+    @property
+    def mixed_shapes(self) -> bool:
+        """Whether the step's relations state things of different shapes (a matrix and
+        its entry, say), so that each shape is shown beside its relation."""
+        return len({relation.shape for relation in self.relations}) > 1
+
     def _repr_latex_(self) -> str:
         """The step's relations, aligned, for Jupyter and other LaTeX-aware displays."""
         rows = [
