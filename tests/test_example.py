@@ -319,3 +319,15 @@ def test_the_handout_says_what_the_mark_means_when_a_number_is_rounded(
     default = example_view(mean, work(mean, iterations=10)).introduction
     assert "≈" not in "".join(s.value for s in default)
     assert r"\approx" not in "".join(s.value for s in default)
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_an_example_file_with_another_separator_is_read_as_derive_run_reads_it(
+    tmp_path: Path, sep: str
+) -> None:
+    data = tmp_path / "semi.csv"
+    rows = ["x1,x2,y", "0,1,2", "1,0,2", "2,2,6", "3,1,5"]
+    data.write_text("".join(row.replace(",", sep) + "\n" for row in rows))
+    result = CliRunner().invoke(cli, ["example", "--example", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "4 examples, 2 features (x1, x2), target y" in result.output

@@ -23,6 +23,7 @@ from derive.models.linear import Scale
 from derive.numeric.arrays import Array, scalar
 from derive.numeric.codegen import compiled, generate
 from derive.numeric.conditioning import check_arrays
+from derive.numeric.data_source import separator
 from derive.numeric.dataset import read_csv
 from derive.numeric.descent_loop import Problem, Trail, descend
 from derive.numeric.first_iteration import Example as Example  # re-exported
@@ -258,7 +259,10 @@ def _glance(path: str) -> tuple[list[str], int]:
     further than one past MAX_ROWS; nothing when the file cannot be read (read_csv says why)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as stream:
-            rows = list(itertools.islice(filter(None, csv.reader(stream)), MAX_ROWS + 2))
+            sep = separator(stream.readline(), None)  # as read_csv finds it
+            stream.seek(0)
+            lines = csv.reader(stream, delimiter=sep)
+            rows = list(itertools.islice(filter(None, lines), MAX_ROWS + 2))
     except (OSError, UnicodeDecodeError, csv.Error):
         return [], 0
     if not rows:
