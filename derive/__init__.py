@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from derive.math.printing import latex, text
     from derive.models.linear import Model, Scale
     from derive.numeric.dataset import Dataset, read_csv
-    from derive.numeric.descent import FitResult, NonUniqueWarning, fit
+    from derive.numeric.descent import NonUniqueWarning, fit
     from derive.numeric.reference import least_squares
+    from derive.numeric.results import FitResult
     from derive.render.handouts import write_handouts
     from derive.render.jupyter import derivation
     from derive.steps.derivation import Derivation, Relation, Step
@@ -28,7 +29,7 @@ from derive.core.version import __version__ as __version__
 _EXPORTS = {
     "Dataset": "derive.numeric.dataset",
     "read_csv": "derive.numeric.dataset",
-    "FitResult": "derive.numeric.descent",
+    "FitResult": "derive.numeric.results",
     "NonUniqueWarning": "derive.numeric.descent",
     "fit": "derive.numeric.descent",
     "least_squares": "derive.numeric.reference",

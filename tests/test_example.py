@@ -18,11 +18,11 @@ from derive.core.errors import InputError
 from derive.math.shown_numbers import example_latex, example_text
 from derive.models.notation import Segment
 from derive.numeric import worked_example
+from derive.numeric.first_iteration import first_iteration
 from derive.numeric.worked_example import (
     DEFAULT,
     MAX_FEATURES,
     MAX_ROWS,
-    first_iteration,
     float_iteration,
     load_example,
     work,

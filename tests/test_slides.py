@@ -177,8 +177,8 @@ def test_the_ones_vector_is_drawn_bold_not_as_the_number_one(deck: Any) -> None:
     page, _problems = deck
     for key in ("1", "3", "Enter", "Space"):  # step 13, its formulas shown
         page.keyboard.press(key)
-    page.wait_for_timeout(400)  # let the reveal transition finish
     vector, number = page.locator(ONES_VECTOR), page.locator(NUMBER_ONE)
+    vector.wait_for(state="visible")  # the reveal fades opacity only: sizes are final
     assert vector.bounding_box()["width"] > 1.05 * number.bounding_box()["width"]  # bold is wider
     assert vector.text_content() == "\U0001d7cf"  # MATHEMATICAL BOLD DIGIT ONE
     assert _platform_fonts(page, ONES_VECTOR) <= MATH_FONTS  # the math font has it: no tofu

@@ -28,7 +28,7 @@ from derive.numeric import defaults
 
 if TYPE_CHECKING:
     from derive.numeric.dataset import Dataset
-    from derive.numeric.descent import FitResult
+    from derive.numeric.results import FitResult
 
 STDIN = "-"
 

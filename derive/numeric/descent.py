@@ -29,9 +29,7 @@ from derive.numeric.arrays import Array
 from derive.numeric.conditioning import Curvature, check_arrays, check_weights, diagnose_singular
 from derive.numeric.descent_loop import Evaluate, Problem, Trail, descend, residual_cost
 from derive.numeric.reference import excess_cost
-from derive.numeric.results import COST_GAP, frozen, frozen_rows
-from derive.numeric.results import FitResult as FitResult  # re-exported: `fit` returns it
-from derive.numeric.results import Iterates as Iterates  # re-exported: a FitResult holds it
+from derive.numeric.results import COST_GAP, FitResult, Iterates, frozen, frozen_rows
 from derive.numeric.scaling import Scaling
 
 Method = Literal["auto", "plain", "gram"]

@@ -26,10 +26,7 @@ from derive.numeric.conditioning import check_arrays
 from derive.numeric.data_source import separator
 from derive.numeric.dataset import read_csv
 from derive.numeric.descent_loop import Problem, Trail, descend
-from derive.numeric.first_iteration import Example as Example  # re-exported
-from derive.numeric.first_iteration import FirstIteration as FirstIteration  # re-exported
-from derive.numeric.first_iteration import first_iteration as first_iteration  # re-exported
-from derive.numeric.reference import least_squares_cost as least_squares_cost  # re-exported: J*
+from derive.numeric.first_iteration import Example, FirstIteration, first_iteration
 from derive.steps.derivation import Derivation
 
 

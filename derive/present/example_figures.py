@@ -19,7 +19,8 @@ import numpy as np
 
 from derive.core.i18n import current, gettext, language
 from derive.core.processes import Pending, forked_map
-from derive.numeric.worked_example import WorkedExample, least_squares_cost
+from derive.numeric.reference import least_squares_cost
+from derive.numeric.worked_example import WorkedExample
 from derive.present.example_view import Figure
 from derive.present.fonts import figure_language
 from derive.present.prose import CAPTIONS

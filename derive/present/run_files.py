@@ -17,7 +17,7 @@ from derive.core.atomic import check_place
 from derive.core.errors import InputError
 from derive.core.i18n import gettext
 from derive.numeric.dataset import Dataset
-from derive.numeric.descent import FitResult
+from derive.numeric.results import FitResult
 
 COEFFICIENTS = (".json", ".csv")  # what --save writes, by the suffix of its file
 INTERCEPT = "(intercept)"  # the name of α in a CSV file of coefficients, as R prints it

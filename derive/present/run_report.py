@@ -29,7 +29,7 @@ from rich.progress import (
 from derive.core.i18n import gettext, ngettext
 from derive.numeric.arrays import Array
 from derive.numeric.dataset import Dataset
-from derive.numeric.descent import FitResult
+from derive.numeric.results import FitResult
 from derive.present.width import ljust, rjust, width
 
 
