@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from derive.core.errors import InputError
-from derive.numeric import worked_example
 from derive.numeric.reference import excess_cost, least_squares, least_squares_cost
 from derive.numeric.scaling import Scaling
 
@@ -46,8 +45,11 @@ def test_the_least_cost_is_the_cost_at_the_lstsq_minimiser(scale: str, factor: f
     assert least_squares_cost(X, y, scale) == pytest.approx(factor * np.mean(residual**2))
 
 
-def test_the_worked_example_takes_its_least_cost_from_the_reference() -> None:
-    assert worked_example.least_squares_cost is least_squares_cost
+def test_the_worked_example_least_cost_is_the_reference_one() -> None:
+    X = np.array([[0, 1], [1, 0], [2, 2], [3, 1]], dtype=float)
+    y = np.array([2, 2, 6, 5], dtype=float)
+    assert least_squares_cost(X, y) == pytest.approx(0.0625, rel=1e-12)  # README's J*
+    assert least_squares_cost(X, y, "1/(2m)") == pytest.approx(0.03125, rel=1e-12)
 
 
 def test_least_squares_is_public() -> None:
