@@ -1,4 +1,4 @@
-"""derive: the gradient of linear regression's mean-squared-error cost, derived step by step.
+"""derive: gradients of linear regression's cost and of its family, derived step by step.
 
 The public API is listed in `__all__`; it is imported lazily, so that `import derive`
 and `derive --help` stay fast and SymPy is loaded only when mathematics is needed.
@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from derive.grade.grader import CheckResult, check_gradient
     from derive.math.matcalc import matrix_derivative, orient
     from derive.math.printing import latex, text
+    from derive.models.catalog import load_model
     from derive.models.linear import Model, Scale
+    from derive.models.spec import ModelSpec
     from derive.numeric.dataset import Dataset, read_csv
     from derive.numeric.descent import NonUniqueWarning, fit
     from derive.numeric.reference import least_squares
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from derive.render.handouts import write_handouts
     from derive.render.jupyter import derivation
     from derive.steps.derivation import Derivation, Relation, Step
+    from derive.steps.plan import plan
     from derive.verify.step_checks import RouteResult, StepCheck, check_derivation, check_step
 
 from derive.core.version import __version__ as __version__
@@ -36,6 +39,9 @@ _EXPORTS = {
     "CheckResult": "derive.grade.grader",
     "check_gradient": "derive.grade.grader",
     "Model": "derive.models.linear",
+    "ModelSpec": "derive.models.spec",
+    "load_model": "derive.models.catalog",
+    "plan": "derive.steps.plan",
     "Scale": "derive.models.linear",
     "latex": "derive.math.printing",
     "matrix_derivative": "derive.math.matcalc",
@@ -59,6 +65,7 @@ __all__ = [
     "Derivation",
     "FitResult",
     "Model",
+    "ModelSpec",
     "NonUniqueWarning",
     "Relation",
     "RouteResult",
@@ -72,8 +79,10 @@ __all__ = [
     "fit",
     "latex",
     "least_squares",
+    "load_model",
     "matrix_derivative",
     "orient",
+    "plan",
     "read_csv",
     "set_language",
     "text",

@@ -281,7 +281,7 @@ def test_without_a_command_the_handout_is_a4_and_not_compact(
     asked: list[Layout] = []
 
     def write(*args: object) -> None:
-        layout = args[-1]
+        layout = args[5]  # out, formats, title, scale, lang, layout, model
         assert isinstance(layout, Layout)
         asked.append(layout)
         raise InputError("stop here")

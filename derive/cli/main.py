@@ -26,6 +26,7 @@ from derive.cli.params import (
     decimal_rate,
     json_option,
     lang_option,
+    model_option,
     out_option,
     scale_option,
     warnings_as_lines,
@@ -117,17 +118,18 @@ def cli(ctx: click.Context, lang: str) -> None:
         ctx.invoke(handout, lang=lang)
 
 
-@cli.command(help=N_("The 19 steps with their formulas, shapes and check results."))
+@cli.command(help=N_("The steps of a model's gradient with their formulas, shapes and checks."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON array instead of text."))
+@model_option
 @scale_option
 @lang_option
-def steps(as_json: bool, scale: str, lang: str) -> None:
+def steps(as_json: bool, model: str, scale: str, lang: str) -> None:
     from derive.present.terminal import steps_json, steps_text
-    from derive.steps.article import derivation
+    from derive.steps.choose import derive_model
     from derive.verify.step_checks import check_derivation
 
     with language(lang):
-        result = derivation(scale)
+        result = derive_model(model, scale)
         checks = check_derivation(result)
         if as_json:
             click.echo(json.dumps(steps_json(result, checks), ensure_ascii=False, indent=2))
@@ -159,16 +161,26 @@ def steps(as_json: bool, scale: str, lang: str) -> None:
     is_flag=True,
     help=N_("Fewer pages, for printing many copies: no figures, two columns, smaller type."),
 )
+@model_option
 @scale_option
 @lang_option
 def handout(
-    out: Path, formats: str, title: str | None, paper: str, compact: bool, scale: str, lang: str
+    out: Path,
+    formats: str,
+    title: str | None,
+    paper: str,
+    compact: bool,
+    model: str,
+    scale: str,
+    lang: str,
 ) -> None:
     from derive.render.handouts import Layout, parse_formats, write_handouts
 
     with language(lang), warnings_as_lines():
         layout = Layout(paper, compact)
-        document, written = write_handouts(out, parse_formats(formats), title, scale, lang, layout)
+        document, written = write_handouts(
+            out, parse_formats(formats), title, scale, lang, layout, model
+        )
         for path in written.paths:
             click.echo(gettext("wrote {path}").format(path=path))
         if written.skipped:
@@ -181,13 +193,14 @@ def handout(
 @cli.command(help=N_("Write slides.html: one slide per step, for presenting in a browser."))
 @out_option(N_("Folder to write slides.html into."))
 @click.option("--title", default=None, help=N_("Title of the first slide (plain text)."))
+@model_option
 @scale_option
 @lang_option
-def slides(out: Path, title: str | None, scale: str, lang: str) -> None:
+def slides(out: Path, title: str | None, model: str, scale: str, lang: str) -> None:
     from derive.render.handouts import write_slides
 
     with language(lang), warnings_as_lines():
-        document, path = write_slides(out, title, scale, lang)
+        document, path = write_slides(out, title, scale, lang, model)
         click.echo(gettext("wrote {path}").format(path=path))
         if not document.verified:
             click.echo(gettext("some steps failed their checks; the slides mark them"), err=True)
@@ -283,6 +296,25 @@ def check(expression: str, wrt: str, scale: str, as_json: bool, lang: str) -> No
 
 
 cli.add_command(run)
+
+
+@cli.command(
+    help=N_(
+        "The built-in models with their costs; with a NAME, that model's description "
+        "file, to start one's own from."
+    )
+)
+@click.argument("name", required=False)
+@lang_option
+def models(name: str | None, lang: str) -> None:
+    from derive.models.catalog import BUILTIN, builtin_text, load_model
+    from derive.present.terminal import models_text
+
+    with language(lang):
+        if name is not None:
+            click.echo(builtin_text(name), nl=False)
+            return
+        click.echo(models_text(tuple(load_model(key) for key in BUILTIN)))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

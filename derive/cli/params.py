@@ -48,6 +48,17 @@ scale_option = click.option(
     help=N_("Factor in front of the sum of squared errors in the cost."),
 )
 
+model_option = click.option(
+    "--model",
+    default="mse",
+    show_default=True,
+    metavar="NAME|FILE",
+    help=N_(
+        "The model: mse (the article's), ridge, logistic, poisson, neuron, "
+        "or a model description file (.toml); see `derive models`."
+    ),
+)
+
 json_option = click.option(
     "--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of text.")
 )

@@ -1,6 +1,7 @@
-"""SymPy helpers that know no model: matrix calculus and textbook notation.
+"""SymPy helpers that know no model: matrix calculus, notation, and the rule table.
 
 Second layer, above core. matcalc.py puts SymPy's matrix derivatives in the layout the
-derivation uses and reduces 1×1 terms; printing.py and shown_numbers.py print SymPy
-objects as a textbook does (LaTeX for documents, Unicode for terminals).
+derivation uses and reduces 1×1 terms; functions.py and entrywise.py add σ, softplus and
+entrywise nodes; rules.py is the planner's table of local derivatives; printing.py and
+shown_numbers.py print SymPy objects as a textbook does (LaTeX, Unicode).
 """

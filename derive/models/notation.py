@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.math.matcalc import MatrixDerivative
+from derive.math.rules import formulas
 from derive.models.linear import Model
+from derive.models.spec import ModelSpec
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -28,8 +30,10 @@ class Segment:
     value: str
 
 
-def symbols(model: Model) -> dict[str, sp.Basic]:
+def symbols(model: Model | ModelSpec) -> dict[str, sp.Basic]:
     """The names prose may use, and the SymPy objects they stand for."""
+    if isinstance(model, ModelSpec):
+        return spec_symbols(model)
     M = model
     return {
         "X": M.X,
@@ -59,7 +63,56 @@ def symbols(model: Model) -> dict[str, sp.Basic]:
     }
 
 
-def fill(template: str, model: Model, printer: Callable[[sp.Basic], str]) -> list[Segment]:
+def spec_symbols(spec: ModelSpec) -> dict[str, sp.Basic]:
+    """A planned model's names: each declared symbol and intermediate (`p`), its generic
+    entry (`p_i`), the derivative of J by it (`dJ_dp`), and J, η, m, n, i, j, 𝟏."""
+    table: dict[str, sp.Basic] = {
+        "J": spec.J,
+        "eta": spec.eta,
+        "m": spec.m,
+        "n": spec.n,
+        "i": spec.i,
+        "j": spec.j,
+        "ones": spec.ones,
+        "hadamard": sp.HadamardProduct(
+            sp.MatrixSymbol("a", spec.m, 1), sp.MatrixSymbol("b", spec.m, 1)
+        ),
+    }
+    named = [(q.name, q.symbol) for q in spec.declared]
+    named += [(q.name, q.symbol) for q in spec.intermediates]
+    for name, symbol in named:
+        table[name] = symbol
+        table[f"{name}_i"] = generic_entry(symbol, spec)
+        table[f"dJ_d{name}"] = (
+            MatrixDerivative(spec.J, symbol)
+            if isinstance(symbol, sp.MatrixSymbol)
+            else sp.Derivative(spec.J, symbol, evaluate=False)
+        )
+    table.update(formulas())
+    for constant in spec.constants:
+        if constant.default is not None:
+            table[f"{constant.name}_value"] = constant.default
+    return table
+
+
+def generic_entry(symbol: sp.Basic, spec: ModelSpec) -> sp.Basic:
+    """uᵢ for a column, βⱼ for a row, Xᵢⱼ for a matrix, the symbol itself for a scalar."""
+    if not isinstance(symbol, sp.MatrixSymbol):
+        return symbol
+    rows, cols = symbol.shape
+    return symbol[spec.i if rows != 1 else 0, spec.j if cols != 1 else 0]
+
+
+def with_slots(template: str, slots: tuple[tuple[str, str], ...]) -> str:
+    """A step's prose with its slots named: "{quantity}" -> "{p}" when quantity is p."""
+    for slot, name in slots:
+        template = template.replace("{" + slot + "}", "{" + name + "}")
+    return template
+
+
+def fill(
+    template: str, model: Model | ModelSpec, printer: Callable[[sp.Basic], str]
+) -> list[Segment]:
     """Split a template into text and math segments; unknown placeholders are an error."""
     table = symbols(model)
     segments: list[Segment] = []
@@ -77,6 +130,6 @@ def fill(template: str, model: Model, printer: Callable[[sp.Basic], str]) -> lis
     return segments
 
 
-def fill_text(template: str, model: Model, printer: Callable[[sp.Basic], str]) -> str:
+def fill_text(template: str, model: Model | ModelSpec, printer: Callable[[sp.Basic], str]) -> str:
     """The template as one string, symbols printed in place (for terminals and JSON)."""
     return "".join(segment.value for segment in fill(template, model, printer))

@@ -70,7 +70,7 @@ def _number(value: Fraction) -> sp.Rational:
 
 def first_iteration(derivation: Derivation, example: Example) -> FirstIteration:
     """Put the example into the derivation's formulas, one after another, exactly."""
-    M = derivation.model
+    M = derivation.linear
     m, n = example.size
     sizes = M.sizes(m, n)
     known: dict[sp.Basic, sp.Basic] = {

@@ -183,7 +183,7 @@ def work(
 ) -> WorkedExample:
     """Compute the worked example: exactly for the first iteration, in floats after it."""
     chosen = example if lr is None else _with_lr(example, lr)
-    scale = derivation.model.scale.value
+    scale = derivation.linear.scale.value
     problem = example_problem(chosen, scale)
     bound = problem.curvature.bound
     rates = sorted({float(chosen.lr), *(f * bound for f in BOUND_FRACTIONS)})

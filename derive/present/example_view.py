@@ -60,7 +60,7 @@ def example_view(
     derivation: Derivation, worked: WorkedExample, figures: tuple[Figure, ...] = ()
 ) -> ExampleView:
     """The section for one worked example."""
-    model, example, run = derivation.model, worked.example, worked.run
+    model, example, run = derivation.linear, worked.example, worked.run
 
     def prose(template: str) -> tuple[Segment, ...]:
         return tuple(fill(gettext(template), model, latex_inline))

@@ -17,18 +17,33 @@ from derive.core.i18n import N_, current, gettext
 from derive.core.version import __version__
 from derive.math.printing import latex, latex_inline, text
 from derive.models.linear import Model
-from derive.models.notation import Segment, fill
+from derive.models.notation import Segment, fill, with_slots
+from derive.models.spec import ModelSpec
 from derive.present.example_view import ExampleView
 from derive.present.formulas import Formula, formula
-from derive.present.prose import CHECKS, EXPLANATIONS, INTRODUCTION, NOTATION, SOURCE, Reference
+from derive.present.prose import (
+    CHECKS,
+    EXPLANATIONS,
+    INTRODUCTION,
+    NOTATION,
+    PLANNED_CHECKS,
+    PLANNED_INTRODUCTION,
+    PLANNED_NOTATION,
+    PLANNED_TITLE,
+    SOURCE,
+    Reference,
+)
 from derive.steps.derivation import Derivation, Step
 from derive.verify.finite_differences import NUMERIC_TOLERANCE
+from derive.verify.model_routes import MODEL_EXPLICIT_SIZES, MODEL_TOLERANCE
 from derive.verify.step_checks import EXPLICIT_SIZES, StepCheck
 
 if TYPE_CHECKING:
     from derive.grade.grader import CheckResult
 
 DEFAULT_TITLE = N_("The gradient of the mean squared error, step by step")
+SUBTITLE = N_("Linear regression, with the cost")
+PLANNED_SUBTITLE = N_("{model}, with the cost")
 MAX_TITLE = 200
 
 
@@ -61,6 +76,7 @@ class Handout:
     """Everything a handout template needs, in the order it is shown."""
 
     title: str  # the user's text, escaped by the templates
+    subtitle: str  # what the model is, above its cost
     cost: Formula
     introduction: tuple[Segment, ...]
     notation: tuple[Segment, ...]
@@ -72,7 +88,8 @@ class Handout:
     lang: str
     example: ExampleView | None = None  # the worked-example section, when there is one
     check: CheckResult | None = None  # one hand-derived gradient, checked, to show the checker
-    source: Reference = SOURCE  # the article the steps follow, cited at the end
+    source: Reference | None = SOURCE  # the article the steps follow, cited at the end
+    model: str = "mse"  # the model's key ("logistic") or the description file's stem
 
     @property
     def verified(self) -> bool:
@@ -82,26 +99,42 @@ class Handout:
 def build_handout(
     derivation: Derivation, checks: Sequence[StepCheck], title: str | None = None
 ) -> Handout:
-    """Assemble the handout of a checked derivation."""
+    """Assemble the handout of a checked derivation: the article's, or a planned model's."""
     model = derivation.model
-
     prose = _prose(model)
     cost = derivation["cost"].relations[0]
-    declared = [derivation[key].relations[0] for key in ("inputs", "targets", "bias", "weights")]
+    planned = isinstance(model, ModelSpec)
+    if isinstance(model, ModelSpec):
+        keys = tuple(step.key for step in derivation if step.relations[0].op == "in")[
+            : len(model.declared)
+        ]
+        default_title = gettext(PLANNED_TITLE).format(model=model.title.get(current()))
+        subtitle = gettext(PLANNED_SUBTITLE).format(model=model.title.get(current()))
+        scale = model.scale or "1/m"
+    else:
+        keys = ("inputs", "targets", "bias", "weights")
+        default_title = gettext(DEFAULT_TITLE)
+        subtitle = gettext(SUBTITLE)
+        scale = model.scale.value
+    declared = [derivation[key].relations[0] for key in keys]
+    descriptions = PLANNED_CHECKS if planned else CHECKS
     return Handout(
-        title=gettext(DEFAULT_TITLE) if title is None else title,
+        title=default_title if title is None else title,
+        subtitle=subtitle,
         cost=formula(cost),
-        introduction=prose(INTRODUCTION),
-        notation=prose(NOTATION),
+        introduction=prose(PLANNED_INTRODUCTION if planned else INTRODUCTION),
+        notation=prose(PLANNED_NOTATION if planned else NOTATION),
         symbols=tuple((latex(r.lhs), _shape_latex(r.shape)) for r in declared),
         steps=step_views(derivation, checks),
         checks=tuple(
-            (route, tuple(fill(_facts(gettext(sentence)), model, latex_inline)))
-            for route, sentence in CHECKS.items()
+            (route, tuple(fill(_facts(gettext(sentence), planned), model, latex_inline)))
+            for route, sentence in descriptions.items()
         ),
-        scale=model.scale.value,
+        scale=scale,
         generator=f"derive {__version__}",
         lang=current(),
+        source=None if planned else SOURCE,
+        model=model.key if isinstance(model, ModelSpec) else "mse",
     )
 
 
@@ -134,24 +167,26 @@ def step_views(
     return tuple(_view(step, check, prose) for step, check in zip(derivation, found, strict=True))
 
 
-def _prose(model: Model) -> Callable[[str], tuple[Segment, ...]]:
-    """Prose in the current language, with the model's symbols as LaTeX segments."""
+Prosing = Callable[..., tuple[Segment, ...]]
 
-    def prose(template: str) -> tuple[Segment, ...]:
-        return tuple(fill(gettext(template), model, latex_inline))
+
+def _prose(model: Model | ModelSpec) -> Prosing:
+    """Prose in the current language, with the model's symbols as LaTeX segments; a
+    planned step's `slots` name the symbols of its placeholders."""
+
+    def prose(template: str, slots: tuple[tuple[str, str], ...] = ()) -> tuple[Segment, ...]:
+        return tuple(fill(with_slots(gettext(template), slots), model, latex_inline))
 
     return prose
 
 
-def _view(
-    step: Step, check: StepCheck | None, prose: Callable[[str], tuple[Segment, ...]]
-) -> StepView:
+def _view(step: Step, check: StepCheck | None, prose: Prosing) -> StepView:
     return StepView(
         number=step.number,
         key=step.key,
-        heading=prose(step.heading),
+        heading=prose(step.heading, step.slots),
         title=step.title,
-        explanation=prose(EXPLANATIONS[step.key]),
+        explanation=_explanation(step, prose),
         formulas=tuple(formula(r) for r in step.relations),
         shape=_shapes_latex(step),
         shape_text=_shapes_text(step),
@@ -160,10 +195,42 @@ def _view(
     )
 
 
-def _facts(sentence: str) -> str:
+def _explanation(step: Step, prose: Prosing) -> tuple[Segment, ...]:
+    """The article's explanation of the step, or a planned step's sentences in order and
+    then the description's own words about it (plain text, never a template)."""
+    if not step.explanation:
+        return prose(EXPLANATIONS[step.key])
+    segments: list[Segment] = []
+    for template in step.explanation:
+        if segments:
+            segments.append(Segment("text", " "))
+        segments.extend(prose(template, step.slots))
+    own = step.prose.get(current()).strip() if step.prose is not None else ""
+    if own:
+        segments.append(Segment("text", " " + _sentence(own)))
+    return tuple(segments)
+
+
+def _sentence(words: str) -> str:
+    """A description's words as a sentence: a capital first, a full stop last."""
+    words = words[0].upper() + words[1:]
+    if words[-1] in ".!?。！？":
+        return words
+    return words + ("。" if current() == "zh" else ".")
+
+
+def _facts(sentence: str, planned: bool = False) -> str:
     """Put the sizes and the tolerance the checks really use into their description."""
-    sizes = ", ".join(f"({m}, {n})" for m, n in EXPLICIT_SIZES)
-    parts = f"{round(1 / NUMERIC_TOLERANCE):,}"
+    explicit, tolerance = (
+        (MODEL_EXPLICIT_SIZES, MODEL_TOLERANCE)
+        if planned
+        else (
+            EXPLICIT_SIZES,
+            NUMERIC_TOLERANCE,
+        )
+    )
+    sizes = ", ".join(f"({m}, {n})" for m, n in explicit)
+    parts = f"{round(1 / tolerance):,}"
     return sentence.replace("[sizes]", sizes).replace("[parts]", parts)
 
 

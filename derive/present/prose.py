@@ -121,10 +121,43 @@ NOTATION = N_(
     "matrices; {ones} is the column of {m} ones. A shape is written rows × columns."
 )
 
+PLANNED_TITLE = N_("{model}: the gradient, step by step")
+
+PLANNED_INTRODUCTION = N_(
+    "This handout derives, one step at a time, the gradient of the cost {J} of the model "
+    "below with respect to each of its parameters, and the gradient-descent updates that "
+    "follow from it. The steps were planned by derive from the model's description: every "
+    "formula was computed by the computer algebra system SymPy, not typed in, and every "
+    "step was checked in three independent ways."
+)
+
+PLANNED_NOTATION = N_(
+    "There are {m} examples with {n} features each. Bold letters are vectors and "
+    "matrices; {ones} is the column of {m} ones. A function applied to a vector acts on "
+    "each entry, and {hadamard} is the entrywise product of two vectors. A shape is written "
+    "rows × columns."
+)
+
 # The names of the check routes, as the handouts show them.
 ROUTE_NAMES = (N_("symbolic"), N_("explicit"), N_("numeric"))
 
 # [sizes] and [parts] are filled in from verify.py, which owns those numbers.
+PLANNED_CHECKS = {
+    "symbolic": N_(
+        "Entry by entry at symbolic sizes {m} and {n}: every name is expanded, "
+        "derivatives are taken by SymPy directly (not by the chain rule), and the two sides "
+        "must reduce to the same expression."
+    ),
+    "explicit": N_(
+        "At the sizes [sizes], every matrix is written out entry by entry and "
+        "differentiated exactly; every claimed shape must hold."
+    ),
+    "numeric": N_(
+        "On random data of the right kind, derivatives are approximated by central "
+        "differences; the two sides must agree to within one part in [parts]."
+    ),
+}
+
 CHECKS = {
     "symbolic": N_(
         "Matrix algebra at symbolic sizes {m} and {n}; the two sides must "

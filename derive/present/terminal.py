@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derive.core.i18n import N_, gettext, join_list
-from derive.math.printing import relation_latex, relation_text, shape_text
+from derive.core.i18n import N_, current, gettext, join_list
+from derive.math.printing import relation_latex, relation_text, shape_text, text
 from derive.math.shown_numbers import example_text as example_text_of
 from derive.math.shown_numbers import rounding_note, rounds
+from derive.models.spec import ModelSpec
 from derive.numeric.worked_example import Trajectory, WorkedExample
 from derive.present.width import ljust, rjust, width, wrap
 from derive.steps.derivation import Derivation, Relation
@@ -55,11 +56,7 @@ def steps_json(result: Derivation, checks: Sequence[StepCheck]) -> list[dict[str
 
 def steps_text(result: Derivation, checks: Sequence[StepCheck]) -> str:
     """The steps for a terminal: title and shape, the relations, the checks."""
-    scale = result.model.scale.value
-    lines = [
-        gettext("Gradient of J = {scale} · Σ (yᵢ − ŷᵢ)², step by step").format(scale=scale),
-        "",
-    ]
+    lines = [_heading(result), ""]
     for step, check in zip(result, checks, strict=True):
         lines.append(f"{step.number:>2}. {step.title}   [{_shape(shape_text(step.shape))}]")
         lines.extend(_relation_line(r, step.mixed_shapes) for r in step.relations)
@@ -81,6 +78,29 @@ def steps_text(result: Derivation, checks: Sequence[StepCheck]) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def models_text(models: Sequence[ModelSpec]) -> str:
+    """One line per model: its name, its title and its cost."""
+    names = max(width(model.key) for model in models)
+    titles = max(width(model.title.get(current())) for model in models)
+    return "\n".join(
+        f"{ljust(model.key, names)}  {ljust(model.title.get(current()), titles)}  "
+        f"J = {text(model.cost)}"
+        for model in models
+    )
+
+
+def _heading(result: Derivation) -> str:
+    model = result.model
+    if isinstance(model, ModelSpec):
+        cost = text(model.cost)
+        return gettext("{model}: the gradient of J = {cost}, step by step").format(
+            model=model.title.get(current()), cost=cost
+        )
+    return gettext("Gradient of J = {scale} · Σ (yᵢ − ŷᵢ)², step by step").format(
+        scale=model.scale.value
+    )
 
 
 def _relation_line(relation: Relation, with_shape: bool) -> str:

@@ -37,9 +37,9 @@ from derive.present.prose import CITATION, EXAMPLE, TRANSLATION, Reference
 from derive.render.notebook import build_notebook
 from derive.render.pdf import ENGINES, build_pdf, latex_tools
 from derive.render.texescape import TexMarkup, tex_code, tex_escape, tex_math
-from derive.steps.article import derivation
+from derive.steps.choose import ARTICLE, derive_model
 from derive.steps.derivation import Derivation
-from derive.verify.step_checks import StepCheck, start_checks
+from derive.verify.step_checks import StepCheck, check_derivation, start_checks
 
 FORMATS = ("html", "tex", "pdf", "ipynb")
 DEFAULT_FORMATS = ("html", "tex", "pdf")
@@ -223,11 +223,15 @@ def render_slides(handout: Handout) -> str:
 
 
 def write_slides(
-    out: Path | str = "output", title: str | None = None, scale: str = "1/m", lang: str = "en"
+    out: Path | str = "output",
+    title: str | None = None,
+    scale: str = "1/m",
+    lang: str = "en",
+    model: str = ARTICLE,
 ) -> tuple[Handout, Path]:
     """Derive, check, and write `out/slides.html`."""
     folder = prepare_folder(out, title)
-    document = _checked_handout(title, scale, lang)
+    document = _checked_handout(title, scale, lang, model=model)
     with language(lang):
         page = render_slides(document)
     (path,) = replace_files(folder, {"slides.html": page.encode("utf-8")})
@@ -320,6 +324,7 @@ def write_handouts(
     scale: str = "1/m",
     lang: str = "en",
     layout: Layout = Layout(),
+    model: str = ARTICLE,
 ) -> tuple[Handout, Written]:
     """Derive, check, and write the handouts: the whole main job in one call."""
     check_paper(layout.paper)
@@ -332,14 +337,19 @@ def write_handouts(
             )
         )
     folder = prepare_folder(out, title)
-    document = _checked_handout(title, scale, lang, not layout.compact)
+    document = _checked_handout(title, scale, lang, not layout.compact, model)
     return document, write_handout(document, folder, wanted, layout)
 
 
-def _checked_handout(title: str | None, scale: str, lang: str, figures: bool = True) -> Handout:
-    """The handout of the checked derivation, in `lang`; without figures, none is drawn."""
+def _checked_handout(
+    title: str | None, scale: str, lang: str, figures: bool = True, model: str = ARTICLE
+) -> Handout:
+    """The handout of the checked derivation, in `lang`; without figures, none is drawn.
+    A model other than the article's has no worked example yet."""
     with language(lang):
-        result = derivation(scale)
+        result = derive_model(model, scale)
+        if model != ARTICLE:  # the notebook loads the model as it was named
+            return replace(build_handout(result, check_derivation(result), title), model=model)
         with start_checks(result) as checks:
             worked = work(result)  # while the checks run in their own processes
             with _drawing(worked, scale, figures) as drawn:  # and so do the figures

@@ -11,10 +11,13 @@ from dataclasses import replace
 
 from derive.models.linear import Scale
 from derive.render.handouts import derivation_html
-from derive.steps import article
+from derive.steps.choose import ARTICLE, derive_model
 from derive.steps.derivation import Derivation
 
 
-def derivation(scale: Scale | str = Scale.MEAN) -> Derivation:
-    """The 19 steps for the cost J = c·Σ(yᵢ − ŷᵢ)² with c = 1/m (default) or 1/(2m)."""
-    return replace(article.derivation(scale), view=derivation_html)
+def derivation(scale: Scale | str = Scale.MEAN, model: str = ARTICLE) -> Derivation:
+    """The steps of `model`: by default the article's 19 for J = c·Σ(yᵢ − ŷᵢ)² with
+    c = 1/m (default) or 1/(2m); or a built-in model's (ridge, logistic, poisson, neuron),
+    or those of a model description file."""
+    spelled = scale.value if isinstance(scale, Scale) else scale
+    return replace(derive_model(model, spelled), view=derivation_html)

@@ -30,7 +30,7 @@ RECOMPUTE = {
 SETUP = """import derive
 from derive import matrix_derivative, orient
 {language}
-d = derive.derivation(scale={scale!r})
+d = derive.derivation({arguments})
 M = d.model
 d"""
 
@@ -42,11 +42,12 @@ def build_notebook(handout: Handout) -> str:
             f"# {_markdown_text((Segment('text', handout.title),))}\n\n"
             f"{_markdown_text(handout.introduction)}"
         ),
-        _code(SETUP.format(scale=handout.scale, language=_language_line(handout.lang))),
+        _code(SETUP.format(arguments=_arguments(handout), language=_language_line(handout.lang))),
     ]
+    recompute = RECOMPUTE if handout.model == "mse" else {}
     for step in handout.steps:
         cells.append(_markdown(_step_text(step)))
-        cells.append(_code(_step_code(step)))
+        cells.append(_code(_step_code(step, recompute)))
     for number, cell in enumerate(cells, start=1):
         cell["id"] = f"cell-{number}"
     notebook = {
@@ -62,6 +63,13 @@ def build_notebook(handout: Handout) -> str:
     return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def _arguments(handout: Handout) -> str:
+    """The arguments of `derive.derivation` that give the handout's model."""
+    if handout.model == "mse":
+        return f"scale={handout.scale!r}"
+    return f"scale={handout.scale!r}, model={handout.model!r}"
+
+
 def _language_line(lang: str) -> str:
     return "" if lang == "en" else f"\nderive.set_language({lang!r})\n"
 
@@ -72,11 +80,11 @@ def _step_text(step: StepView) -> str:
     return f"{heading}\n\n{_markdown_text(step.explanation)}"
 
 
-def _step_code(step: StepView) -> str:
+def _step_code(step: StepView, recompute: dict[str, str]) -> str:
     lines = [f"step = d[{step.key!r}]", "display(step)"]
-    if step.key in RECOMPUTE:
+    if step.key in recompute:
         lines += [
-            f"recomputed = {RECOMPUTE[step.key]}",
+            f"recomputed = {recompute[step.key]}",
             "display(recomputed)",
         ]
     lines.append("derive.check_step(M, step).checks")

@@ -1,6 +1,7 @@
-"""The derivation as data, and the article's 19 steps computed with SymPy.
+"""The derivation as data: the article's 19 steps, and the planner's steps of any model.
 
 Fourth layer. derivation.py holds the data (Relation, Step, Derivation) that every later
-package reads; article.py computes the 19 steps from the model. The checks (verify) use
-the data only, never the code that made it.
+package reads; article.py computes the 19 steps of mse; plan.py (with chain.py and the
+rule table math/rules.py) turns any model description into steps; choose.py picks one by
+name. The checks (verify) use the data only, never the code that made it.
 """

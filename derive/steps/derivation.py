@@ -16,6 +16,7 @@ from sympy.matrices.expressions.sets import MatrixSet
 from derive.math.matcalc import Shape, shape_of
 from derive.math.printing import latex, relation_parts
 from derive.models.linear import Model
+from derive.models.spec import ModelSpec, Prose
 
 OPERATORS = ("=", "<-", "in")
 
@@ -66,6 +67,12 @@ class Step:
     source_shape: Shape
     note_template: str | None = None
     shape_note: str | None = None
+    # Steps of a planned model (plan.py) carry their own prose: msgids joined in order,
+    # whose `{slot}` placeholders name the model's symbols through `slots` (slot -> name),
+    # and the description's own sentence about the step, shown as plain text.
+    explanation: tuple[str, ...] = ()
+    slots: tuple[tuple[str, str], ...] = ()
+    prose: Prose | None = None
 
     @property
     def mixed_shapes(self) -> bool:
@@ -84,9 +91,9 @@ class Step:
 
 @dataclass(frozen=True)
 class Derivation:
-    """The model and its 19 steps, in order."""
+    """The model and its steps, in order: the article's 19, or a planned model's."""
 
-    model: Model
+    model: Model | ModelSpec
     steps: tuple[Step, ...]
 
     def __iter__(self) -> Iterator[Step]:
@@ -102,8 +109,16 @@ class Derivation:
         the public `derive.derivation()` gives (rendering sits downstream of the steps)."""
         return None if self.view is None else self.view(self)
 
+    @property
+    def linear(self) -> Model:
+        """The article's linear model, for the tools that take only it so far (the worked
+        example); a TypeError for a planned model."""
+        if not isinstance(self.model, Model):
+            raise TypeError(f"the model {self.model.key} is not the article's linear model")
+        return self.model
+
     def __getitem__(self, key: int | str) -> Step:
-        """A step by its number (1-19) or by its key."""
+        """A step by its number or by its key."""
         for step in self.steps:
             if key in (step.number, step.key):
                 return step

@@ -20,8 +20,10 @@ from typing import Protocol
 from derive.core.processes import Pending, forked_map
 from derive.math.matcalc import Shape
 from derive.models.linear import Model
+from derive.models.spec import ModelSpec
 from derive.steps.derivation import Derivation, Relation, Step
 from derive.verify.finite_differences import NumericRoute
+from derive.verify.model_routes import model_route
 from derive.verify.routes import ExplicitRoute, SymbolicRoute
 
 ROUTES = ("symbolic", "explicit", "numeric")
@@ -64,7 +66,7 @@ class Route(Protocol):
         """Raise `CheckFailed` (or any error) when the relation or its shape does not hold."""
 
 
-def check_step(model: Model, step: Step, routes: tuple[str, ...] = ROUTES) -> StepCheck:
+def check_step(model: Model | ModelSpec, step: Step, routes: tuple[str, ...] = ROUTES) -> StepCheck:
     """Run the chosen routes on every relation of one step."""
     results = tuple(_run(_route(model, name), step) for name in routes)
     return StepCheck(number=step.number, key=step.key, results=results)
@@ -138,7 +140,9 @@ def _route_results(derivation: Derivation, name: str) -> tuple[RouteResult, ...]
     return tuple(_run(route, step) for step in derivation)
 
 
-def _route(model: Model, name: str) -> Route:
+def _route(model: Model | ModelSpec, name: str) -> Route:
+    if isinstance(model, ModelSpec):
+        return model_route(model, name)
     if name == "symbolic":
         return SymbolicRoute(model)
     if name == "explicit":

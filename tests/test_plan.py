@@ -1,0 +1,162 @@
+"""The planner: every built-in model's steps, their gradients against the textbook
+table of docs/mathematics.md, mse's plan against the article's 19 steps, and what the
+planner refuses."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+from sympy import HadamardProduct, MatAdd, MatMul, OneMatrix, Transpose
+
+from derive.math.matcalc import MatrixDerivative
+from derive.models.catalog import BUILTIN, load_model, read_description
+from derive.models.linear import build_model
+from derive.models.spec import ModelSpec
+from derive.steps.article import compute
+from derive.steps.chain import UnsupportedModel
+from derive.steps.derivation import Derivation
+from derive.steps.plan import plan
+
+
+@pytest.fixture(scope="module", params=BUILTIN)
+def planned(request: pytest.FixtureRequest) -> Derivation:
+    return plan(load_model(request.param))
+
+
+def _s(spec: ModelSpec, name: str) -> sp.Basic:
+    return spec.symbol(name)
+
+
+def textbook(spec: ModelSpec) -> tuple[sp.Basic, sp.Basic]:
+    """DESIGN.md's table, typed in by hand from the textbook: (∂J/∂α, ∂J/∂β)."""
+    m, X, y = spec.m, _s(spec, "X"), _s(spec, "y")
+    ones = OneMatrix(m, 1)
+    if spec.key in ("mse", "ridge"):
+        u = _s(spec, "u")
+        grad_beta: sp.Basic = MatMul(-2 / m, Transpose(u), X)
+        if spec.key == "ridge":
+            grad_beta = MatAdd(grad_beta, MatMul(2 * _s(spec, "lambda"), _s(spec, "beta")))
+        return MatMul(-2 / m, ones.T, u), grad_beta
+    if spec.key == "logistic":
+        h = MatAdd(_s(spec, "p"), -y)
+    elif spec.key == "poisson":
+        h = MatAdd(_s(spec, "mu"), -y)
+    else:
+        p, u = _s(spec, "p"), _s(spec, "u")
+        h = MatMul(-2, HadamardProduct(u, p, MatAdd(ones, -p)))
+    return MatMul(1 / m, ones.T, h), MatMul(1 / m, Transpose(h), X)
+
+
+def equal_at_sizes(a: sp.Basic, b: sp.Basic, spec: ModelSpec) -> bool:
+    for m, n in ((3, 2), (4, 3)):
+        sizes = spec.sizes(m, n)
+        left = sp.Matrix(a.subs(sizes).as_explicit()) if isinstance(a, sp.MatrixExpr) else a
+        right = sp.Matrix(b.subs(sizes).as_explicit()) if isinstance(b, sp.MatrixExpr) else b
+        if sp.simplify(sp.Matrix(left) - sp.Matrix(right)) != sp.zeros(*sp.Matrix(left).shape):
+            return False
+    return True
+
+
+def test_every_builtin_gradient_is_the_textbooks(planned: Derivation) -> None:
+    spec = planned.model
+    assert isinstance(spec, ModelSpec)
+    alpha, beta = textbook(spec)
+    assert equal_at_sizes(planned["gradient-alpha"].relations[0].rhs, alpha, spec)
+    assert equal_at_sizes(planned["gradient-beta"].relations[0].rhs, beta, spec)
+
+
+def test_gradients_have_the_shapes_of_their_parameters(planned: Derivation) -> None:
+    spec = planned.model
+    assert isinstance(spec, ModelSpec)
+    assert planned["gradient-alpha"].shape == (1, 1)
+    assert planned["gradient-beta"].shape == (1, spec.n)
+    assert planned["update-beta"].shape == (1, spec.n)
+
+
+def test_a_wrong_textbook_form_is_not_accepted(planned: Derivation) -> None:
+    # the comparison above can fail: a sign flipped is not equal
+    spec = planned.model
+    assert isinstance(spec, ModelSpec)
+    _alpha, beta = textbook(spec)
+    assert not equal_at_sizes(planned["gradient-beta"].relations[0].rhs, -beta, spec)
+
+
+def test_the_plan_of_mse_reaches_the_articles_gradients() -> None:
+    spec = load_model("mse")
+    steps = plan(spec)
+    article = compute(build_model())
+    assert equal_at_sizes(steps["gradient-alpha"].relations[0].rhs, article.grad_alpha, spec)
+    assert equal_at_sizes(steps["gradient-beta"].relations[0].rhs, article.grad_beta, spec)
+    assert equal_at_sizes(
+        steps["signal"].relations[-1].rhs, MatMul(-2 / spec.m, _s(spec, "u")), spec
+    )
+
+
+def test_both_scales_of_mse_and_ridge() -> None:
+    for key in ("mse", "ridge"):
+        spec = load_model(key, "1/(2m)")
+        steps = plan(spec)
+        expected = MatMul(-1 / spec.m, OneMatrix(spec.m, 1).T, _s(spec, "u"))
+        assert equal_at_sizes(steps["gradient-alpha"].relations[0].rhs, expected, spec)
+
+
+def test_logistic_signal_collapses_to_p_minus_y() -> None:
+    spec = load_model("logistic")
+    signal = plan(spec)["signal"]
+    p, y = _s(spec, "p"), _s(spec, "y")
+    assert signal.relations[-2].rhs == (p[spec.i, 0] - y[spec.i, 0]) / spec.m
+    assert signal.relations[-1].lhs == MatrixDerivative(spec.J, _s(spec, "z"))
+
+
+def test_poisson_chain_rule_has_two_paths_one_held() -> None:
+    steps = plan(load_model("poisson"))
+    keys = [step.key for step in steps]
+    assert {"factor-J-z", "factor-J-mu", "factor-mu-z"} <= set(keys)
+    assert steps["factor-J-z"].relations[0].lhs.held == (load_model("poisson").symbol("mu"),)
+
+
+def test_ridge_has_a_penalty_step_only_for_beta() -> None:
+    keys = [step.key for step in plan(load_model("ridge"))]
+    assert "penalty-beta" in keys
+    assert "penalty-alpha" not in keys
+
+
+def test_steps_are_numbered_in_order_with_unique_keys(planned: Derivation) -> None:
+    assert [step.number for step in planned] == list(range(1, len(planned) + 1))
+    assert len({step.key for step in planned}) == len(planned)
+
+
+USER_MODEL = """
+title = "Weighted least squares"
+[data]
+X = "m x n"
+y = "m x 1"
+w = { shape = "m x 1", values = "positive" }
+[parameters]
+alpha = "1x1"
+beta = "1 x n"
+[[intermediates]]
+name = "z"
+value = "alpha + X beta^T"
+[[intermediates]]
+name = "u"
+value = "y - z"
+[cost]
+value = "(1/m) (w .* u)^T u"
+"""
+
+
+def test_a_user_model_plans_to_the_weighted_gradient() -> None:
+    spec = read_description(USER_MODEL, "weighted", "<test>")
+    steps = plan(spec)
+    X, u, w = _s(spec, "X"), _s(spec, "u"), _s(spec, "w")
+    expected = MatMul(-2 / spec.m, Transpose(HadamardProduct(w, u)), X)
+    assert equal_at_sizes(steps["gradient-beta"].relations[0].rhs, expected, spec)
+
+
+def test_a_parameter_outside_a_named_predictor_is_refused() -> None:
+    text = USER_MODEL.replace(
+        'value = "(1/m) (w .* u)^T u"', 'value = "(1/m) (y - X beta^T)^T (y - z)"'
+    )
+    with pytest.raises(UnsupportedModel, match="name the linear predictor"):
+        plan(read_description(text, "bad", "<test>"))
