@@ -4,12 +4,15 @@ Sits between the mathematics (steps) and the presentation (render, cli): the onl
 where expressions become text. One set of notation rules — bold vectors, a bold ones
 vector, transposes as ⊤, the coefficient first (-\frac{2}{m}, never (-1) 2 \frac{1}{m}),
 no `+ -`, terms in reading order (y − ŷ), sums from 1 to m, derivatives as ∂-fractions —
-drives two printers that differ only in their symbols (`Notation.glyphs`).
+drives two printers that differ only in their symbols (`Notation.glyphs`). Any model's
+names (printing_names.py), functions entry by entry, ∘ and ‖·‖² (printing_entrywise.py)
+and the order of terms and factors (printing_order.py) follow the same rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy as sp
@@ -19,25 +22,45 @@ from sympy.matrices.expressions.sets import MatrixSet
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from derive.math.entrywise import AsMatrix, HeldDerivative
 from derive.math.matcalc import MatrixDerivative, Shape
+from derive.math.printing_entrywise import EntrywiseNotation
+from derive.math.printing_names import (
+    GREEK_TEXT,
+    LATEX_GLYPHS,
+    LATEX_HEADS,
+    SUBSCRIPTS,
+    TEXT_GLYPHS,
+    TEXT_HEADS,
+    Name,
+    latex_letter,
+    parse_name,
+    superscript,
+    text_letter,
+)
+from derive.math.printing_order import (
+    FUNCTION_CLASSES,
+    is_negative,
+    negate,
+    product_factors,
+    reading_order,
+)
 
-# Reading order of terms in a sum: the target, then the prediction, bias, weights.
-_READING_RANK = {"y": 0, "yhat": 1, "u": 2, "alpha": 3, "beta": 4, "X": 5}
-# Order of entries in a product: uᵢ Xᵢⱼ, Xᵢₖ βₖ (as in uᵀX and Xβᵀ).
-_PRODUCT_RANK = {"y": 0, "yhat": 1, "u": 2, "X": 3, "beta": 4}
 # Names for summation indices that SymPy invented, by the size they run to.
 _INDEX_NAMES = {"m": ("i", "l"), "n": ("k", "p")}
 _SPARE_INDEX_NAMES = ("r", "s", "t", "v", "w", "a", "b", "c", "d", "e", "f", "g", "h")
-_BIG_FACTORS = (sp.Sum, sp.Derivative, MatrixExpr, MatrixElement)
+_BIG_FACTORS = (sp.Sum, sp.Derivative, MatrixExpr, MatrixElement, HeldDerivative, *FUNCTION_CLASSES)
+_TIMES = re.compile(r"(?<!\*)\*(?!\*)")  # a product's *, not a power's **
+# The length of 𝟏, the number of examples (derive/models: m, n = symbols(..., integer, positive)).
+_EXAMPLES = sp.Symbol("m", integer=True, positive=True)
 
 
-class Notation:
-    """The notation rules; subclasses supply `glyphs` (formats) and `names` (symbols)."""
+class Notation(EntrywiseNotation):
+    """The notation rules; subclasses supply `glyphs` (formats) and `heads` (functions)."""
 
-    glyphs: ClassVar[dict[str, str]]
-    # model name -> (whole, entry format with one {} for the index)
-    names: ClassVar[dict[str, tuple[str, str]]]
     _dummy_names: dict[sp.Symbol, str]
+    # a row of ones that is a row in its own right (β − 𝟏), not a transposed column (𝟏ᵀu)
+    _row_of_ones: bool = False
 
     if TYPE_CHECKING:  # provided by the SymPy printer the rules are mixed into
 
@@ -49,23 +72,38 @@ class Notation:
     def _plain_mul(self, expr: sp.Mul) -> str:
         raise NotImplementedError
 
+    def _letter(self, name: Name, bold: bool) -> str:
+        raise NotImplementedError
+
     def _subscript(self, text: str) -> str:
         return text
 
     def _paren(self, text: str) -> str:
         return self.glyphs["paren"].format(text)
 
+    def _named(self, name: Name, bold: bool, index: str = "") -> str:
+        """y, ŷ, μ in bold (whole) or plain (entries), with the name's subscripts and the index."""
+        letter = self._letter(name, bold)
+        subscripts = ",".join([*name.subscripts, *([index] if index else [])])
+        if not subscripts:
+            return letter
+        return self.glyphs["subscript"].format(letter, self._subscript(subscripts))
+
     def _print_MatrixSymbol(self, expr: sp.MatrixSymbol) -> str:
-        return str(self.names.get(expr.name, (expr.name, ""))[0])
+        vector_or_matrix = expr.shape != (1, 1)
+        return self._named(parse_name(expr.name), bold=vector_or_matrix)
 
     def _print_OneMatrix(self, expr: sp.OneMatrix) -> str:
+        """𝟏 (m×1); a row of ones is 𝟏ᵀ where it is that column transposed (1×m, or a factor
+        of a product: 𝟏ᵀu), else a row in its own right: β − 𝟏 for a 1×n row β."""
         ones = self.glyphs["ones"]
-        row = expr.shape[0] == 1 and expr.shape[1] != 1
-        return self.glyphs["transpose"].format(ones) if row else ones
+        rows, cols = expr.shape
+        transposed = rows == 1 and cols != 1 and (cols == _EXAMPLES or not self._row_of_ones)
+        return self.glyphs["transpose"].format(ones) if transposed else ones
 
     def _print_Transpose(self, expr: sp.Transpose) -> str:
         inner = self._print(expr.arg)
-        if not isinstance(expr.arg, sp.MatrixSymbol):
+        if not isinstance(expr.arg, sp.MatrixSymbol) and not self._closed(expr.arg):
             inner = self._paren(inner)
         return self.glyphs["transpose"].format(inner)
 
@@ -75,9 +113,9 @@ class Notation:
             idx for idx, size in zip((expr.i, expr.j), expr.parent.shape, strict=True) if size != 1
         ]
         index = "".join(self._print(idx) for idx in indices)
-        if name not in self.names:
+        if name is None:
             return f"{self._print(expr.parent)}[{index}]"
-        return self.names[name][1].format(self._subscript(index))
+        return self._named(parse_name(name), bold=False, index=index)
 
     def _print_Symbol(self, expr: sp.Symbol, **kwargs: Any) -> str:
         if expr in self._dummy_names:
@@ -104,10 +142,17 @@ class Notation:
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         ((variable, _count),) = expr.variable_count
-        return self.glyphs["partial"].format(self._print(expr.expr), self._print(variable))
+        return self._partial(expr.expr, variable)
 
     def _print_MatrixDerivative(self, expr: MatrixDerivative) -> str:
-        return self.glyphs["partial"].format(self._print(expr.of), self._print(expr.wrt))
+        return self._partial(expr.of, expr.wrt)
+
+    def _partial(self, of: sp.Basic, wrt: sp.Basic) -> str:
+        """∂J/∂β; ∂(λ β βᵀ)/∂β when what is differentiated is not a name or an entry."""
+        shown = self._print(of)
+        if not isinstance(of, (sp.Symbol, sp.MatrixSymbol, MatrixElement)):
+            shown = self._paren(shown)
+        return self.glyphs["partial"].format(shown, self._print(wrt))
 
     def _print_MatrixSet(self, expr: MatrixSet) -> str:
         rows, cols = expr.shape
@@ -133,19 +178,31 @@ class Notation:
         return self._print_terms(expr.args)
 
     def _print_terms(self, terms: Iterable[sp.Basic]) -> str:
-        ordered = sorted(terms, key=_reading_key)
-        text = self._print(ordered[0])
+        ordered = reading_order(list(terms))
+        text = self._term(ordered[0], self._print)
         for term in ordered[1:]:
-            if _is_negative(term):
-                text += " - " + self._factor(_negate(term))
+            if is_negative(term):
+                text += " - " + self._term(negate(term), self._factor)
             else:
-                text += " + " + self._factor(term)
+                text += " + " + self._term(term, self._factor)
         return text
+
+    def _term(self, term: sp.Basic, show: Callable[[sp.Basic], str]) -> str:
+        """A term of a sum. A row of ones there, scaled or not, is a row in its own right
+        (β − 𝟏, the scalar 1 broadcast to β's shape), not a transposed column as in 𝟏ᵀu."""
+        before = self._row_of_ones
+        self._row_of_ones = before or _ones_alone(term)
+        try:
+            return show(term)
+        finally:
+            self._row_of_ones = before
 
     def _factor(self, term: sp.Basic) -> str:
         """A term as a factor: sums in parentheses."""
         text = self._print(term)
-        return self._paren(text) if isinstance(term, (sp.Add, sp.MatAdd)) else text
+        loose = isinstance(term, (sp.Add, sp.MatAdd))
+        loose = loose or (isinstance(term, AsMatrix) and isinstance(term.value, sp.Add))
+        return self._paren(text) if loose else text
 
     def _print_MatMul(self, expr: sp.MatMul) -> str:
         scalars = [a for a in expr.args if not isinstance(a, MatrixExpr)]
@@ -153,13 +210,10 @@ class Notation:
         return self._coefficient_then(sp.Mul(*scalars), matrices)
 
     def _print_Mul(self, expr: sp.Mul) -> str:
-        big = [a for a in expr.args if isinstance(a, _BIG_FACTORS)]
-        if not big:
+        written = product_factors(expr, _BIG_FACTORS)
+        if written is None:
             return self._plain_mul(expr)
-        small = [a for a in expr.args if a not in big]
-        if all(isinstance(a, MatrixElement) for a in big):
-            big.sort(key=lambda a: _PRODUCT_RANK.get(a.parent.name, len(_PRODUCT_RANK)))
-        return self._coefficient_then(sp.Mul(*small), big)
+        return self._coefficient_then(*written)
 
     def _coefficient_then(self, coefficient: sp.Expr, factors: list[sp.Basic]) -> str:
         """The scalar coefficient first (its sign in front), then the factors in order."""
@@ -167,13 +221,21 @@ class Notation:
         if coefficient.could_extract_minus_sign():
             sign, coefficient = "-", -coefficient
         shown = [] if coefficient == 1 else [self._coefficient(coefficient)]
-        for factor in factors:
-            text = self._factor(factor)
+        matrices = sum(1 for f in factors if isinstance(f, MatrixExpr))
+        for k, factor in enumerate(factors):
+            text = self._product_factor(factor, last=k == len(factors) - 1, among=matrices)
             if isinstance(factor, (sp.Derivative, MatrixDerivative)):
                 text = self.glyphs["derivative_factor"].format(text)
             shown.append(text)
         body = self.glyphs["product"].join(shown)
         return f"{sign}{self.glyphs['sign_space'] if sign else ''}{body}"
+
+    def _product_factor(self, factor: sp.Basic, last: bool, among: int) -> str:
+        """A factor of a product: sums in parentheses; a ∘ product too beside another
+        matrix, 𝟏ᵀ(μ − y ∘ z); a bare log p unless it comes last."""
+        if (isinstance(factor, sp.HadamardProduct) and among > 1) or self._open(factor, last):
+            return self._paren(self._print(factor))
+        return self._factor(factor)
 
     def _coefficient(self, coefficient: sp.Expr) -> str:
         """A sum in front of other factors, (yᵢ − ŷᵢ) Xᵢⱼ, keeps its parentheses."""
@@ -184,34 +246,15 @@ class TextbookPrinter(Notation, LatexPrinter):
     """LaTeX in the notation of a linear-algebra textbook."""
 
     printmethod = "_derive_latex"
-    glyphs: ClassVar[dict[str, str]] = {
-        "paren": r"\left({}\right)",
-        "transpose": "{}^{{\\top}}",
-        "ones": r"\mathbf{1}",
-        "sum": "\\sum_{{{}=1}}^{{{}}}",
-        "partial": "\\frac{{\\partial {}}}{{\\partial {}}}",
-        "space": "\\mathbb{{R}}^{{{} \\times {}}}",
-        "reals": r"\mathbb{R}",
-        "derivative_factor": "{}",
-        "product": " ",
-        "sign_space": " ",
-        "matrix": "\\begin{{bmatrix}} {} \\end{{bmatrix}}",
-        "times": " \\cdot ",
-        "fraction": "\\frac{{{}}}{{{}}}",
-        "row_separator": " \\\\ ",
-        "column_separator": " & ",
-    }
-    names: ClassVar[dict[str, tuple[str, str]]] = {
-        "X": (r"\mathbf{X}", "X_{{{}}}"),
-        "y": (r"\mathbf{y}", "y_{{{}}}"),
-        "yhat": (r"\hat{\mathbf{y}}", r"\hat{{y}}_{{{}}}"),
-        "u": (r"\mathbf{u}", "u_{{{}}}"),
-        "beta": (r"\boldsymbol{\beta}", r"\beta_{{{}}}"),
-    }
+    glyphs: ClassVar[dict[str, str]] = LATEX_GLYPHS
+    heads: ClassVar[dict[str, str]] = LATEX_HEADS
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__({"order": "none", **(settings or {})})
         self._dummy_names = {}
+
+    def _letter(self, name: Name, bold: bool) -> str:
+        return latex_letter(name, bold)
 
     def _plain_symbol(self, expr: sp.Symbol) -> str:
         return str(LatexPrinter._print_Symbol(self, expr))
@@ -229,52 +272,34 @@ class InlineTextbookPrinter(TextbookPrinter):
     }
 
 
-_GREEK = {"alpha": "α", "beta": "β", "eta": "η"}
-_SUBSCRIPTS = dict(zip("0123456789ijklmnpr", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₘₙₚᵣ", strict=True))
-
-
 class TextPrinter(Notation, StrPrinter):
-    """Unicode text for terminals: ŷ = α𝟏 + Xβᵀ, ∂J/∂α = -(2/m) 𝟏ᵀu."""
+    """Unicode text for terminals: ŷ = α𝟏 + Xβᵀ, ∂J/∂α = -(2/m) 𝟏ᵀu, exp(z), ‖β‖²."""
 
-    glyphs: ClassVar[dict[str, str]] = {
-        "paren": "({})",
-        "transpose": "{}ᵀ",
-        "ones": "𝟏",
-        "sum": "Σ[{}=1..{}]",
-        "partial": "∂{}/∂{}",
-        "space": "ℝ^({}×{})",
-        "reals": "ℝ",
-        "derivative_factor": "({})",
-        "product": " ",
-        "sign_space": "",
-        "matrix": "[{}]",
-        "times": " · ",
-        "fraction": "{}/{}",
-        "row_separator": "; ",
-        "column_separator": " ",
-    }
-    names: ClassVar[dict[str, tuple[str, str]]] = {
-        "X": ("X", "X{}"),
-        "y": ("y", "y{}"),
-        "yhat": ("ŷ", "ŷ{}"),
-        "u": ("u", "u{}"),
-        "beta": ("β", "β{}"),
-    }
+    glyphs: ClassVar[dict[str, str]] = TEXT_GLYPHS
+    heads: ClassVar[dict[str, str]] = TEXT_HEADS
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__({"order": "none", **(settings or {})})
         self._dummy_names = {}
 
+    def _letter(self, name: Name, bold: bool) -> str:
+        return text_letter(name)
+
     def _subscript(self, text: str) -> str:
-        if all(ch in _SUBSCRIPTS for ch in text):
-            return "".join(_SUBSCRIPTS[ch] for ch in text)
+        if all(ch in SUBSCRIPTS for ch in text):
+            return "".join(SUBSCRIPTS[ch] for ch in text)
         return f"[{text}]"
 
+    def _exponent(self, exponent: sp.Basic) -> str:
+        shown = self._print(exponent)
+        return superscript(shown) or f"^({shown})"
+
     def _plain_symbol(self, expr: sp.Symbol) -> str:
-        return str(_GREEK.get(expr.name, expr.name))
+        return str(GREEK_TEXT.get(expr.name, expr.name))
 
     def _plain_mul(self, expr: sp.Mul) -> str:
-        return str(StrPrinter._print_Mul(self, expr))
+        """Scalars side by side as in a coefficient: λα², 2η/m (not λ*α²)."""
+        return _TIMES.sub("", str(StrPrinter._print_Mul(self, expr)))
 
     def _coefficient(self, coefficient: sp.Expr) -> str:
         text = self._print(coefficient).replace("*", "")
@@ -282,35 +307,16 @@ class TextPrinter(Notation, StrPrinter):
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         if expr.exp == 2:
-            return self._factor(expr.base) + "²"
+            base = self._factor(expr.base)
+            return (self._paren(base) if self._bare(expr.base) else base) + "²"
         return str(StrPrinter._print_Pow(self, expr, rational))
 
 
-def _is_negative(term: sp.Basic) -> bool:
-    """A term printed with a leading minus: a negative number or coefficient in front."""
-    if isinstance(term, sp.MatMul):
-        scalars = [a for a in term.args if not isinstance(a, MatrixExpr)]
-        return bool(sp.Mul(*scalars).could_extract_minus_sign())
-    return bool(term.could_extract_minus_sign())
-
-
-def _negate(term: sp.Basic) -> sp.Basic:
-    """The term without its leading minus, keeping the order of matrix factors."""
-    if isinstance(term, sp.MatMul):
-        scalars = [a for a in term.args if not isinstance(a, MatrixExpr)]
-        matrices = [a for a in term.args if isinstance(a, MatrixExpr)]
-        return sp.MatMul(-sp.Mul(*scalars), *matrices)
-    return -term
-
-
-def _reading_key(term: sp.Basic) -> tuple[int, int, int]:
-    """Positive terms first, lone symbols before products, then y, ŷ, u, α, β, X."""
-    negative = 1 if _is_negative(term) else 0
-    core = _negate(term) if negative else term
-    compound = 0 if isinstance(core, (sp.Symbol, sp.MatrixSymbol, MatrixElement)) else 1
-    names = [getattr(a, "name", None) for a in sp.preorder_traversal(core)]
-    ranks = [_READING_RANK[n] for n in names if n in _READING_RANK]
-    return (negative, compound, min(ranks, default=len(_READING_RANK)))
+def _ones_alone(term: sp.Basic) -> bool:
+    """A term that is a row of ones, or a scalar times it: the only matrix in the term."""
+    factors = term.args if isinstance(term, sp.MatMul) else (term,)
+    matrices = [a for a in factors if isinstance(a, MatrixExpr)]
+    return len(matrices) == 1 and isinstance(matrices[0], sp.OneMatrix)
 
 
 LATEX_RELATIONS = {"=": "=", "<-": r"\leftarrow", "in": r"\in"}
