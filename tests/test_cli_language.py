@@ -116,7 +116,7 @@ def test_the_help_is_chinese_after_an_english_help_in_the_same_process() -> None
 
 def test_the_group_help_lists_the_commands_in_chinese() -> None:
     shown = CliRunner().invoke(cli, ["--help", "--lang", "zh"]).output
-    for words in ("命令:", "显示版本并退出。", "19 个步骤，以及它们的公式、形状和验证结果。"):
+    for words in ("命令:", "显示版本并退出。", "模型梯度的各个步骤，包括公式、形状和检验结果。"):
         assert words in shown, words
 
 

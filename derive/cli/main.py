@@ -96,7 +96,8 @@ def _show_version(ctx: click.Context, _param: click.Parameter, wanted: bool) -> 
     cls=_Group,
     invoke_without_command=True,
     help=N_(
-        "Derive the gradient of linear regression's cost step by step, with SymPy.\n\n"
+        "Derive the gradient of linear regression's cost, and of the models that follow it "
+        "(ridge, logistic, Poisson, a sigmoid neuron, your own), step by step with SymPy.\n\n"
         "Without a command, writes the handouts to output/ (same as `derive handout`)."
     ),
     context_settings={"help_option_names": ["-h", "--help"]},

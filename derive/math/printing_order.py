@@ -137,7 +137,7 @@ def _factor_key(factors: Sequence[sp.Basic]) -> Callable[[sp.Basic], tuple[int, 
     def key(factor: sp.Basic) -> tuple[int, int, int]:
         if is_complement(factor):
             partner = _complemented(factor)
-            if partner in factors:
+            if partner != factor and partner in factors:
                 first, second, _ = key(partner)
                 return (first, second, 1)
             return (1, 0, 0)

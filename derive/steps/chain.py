@@ -187,7 +187,12 @@ def textbook(expr: sp.Expr, spec: ModelSpec) -> tuple[sp.Expr, sp.Expr]:
     entries = sorted(expr.atoms(MatrixElement), key=sp.default_sort_key)
     plain = {e: sp.Dummy(f"e{k}") for k, e in enumerate(entries)}
     back = {v: k for k, v in plain.items()}
-    reduced = sp.factor(sp.cancel(sp.together(expr.xreplace(plain))))
+    written = expr.xreplace(plain)
+    # The shorter of the product with common factors pulled out (keeps 1 − aᵢ² whole)
+    # and the product cancelled and factored (where the denominators of log terms go).
+    reduced = min(
+        (sp.factor_terms(written), sp.factor(sp.cancel(sp.together(written)))), key=sp.count_ops
+    )
     coefficient, factors = sp.S.One, []
     for factor in sp.Mul.make_args(reduced):
         if not factor.free_symbols & set(back):

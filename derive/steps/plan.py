@@ -158,13 +158,15 @@ class _Planner:
                     tuple(sorted(factor.because)),
                 )
         relations = [Relation(goal, "=", sig.product)]
-        simplified = sig.coefficient * sig.entry
-        if sp.srepr(simplified) != sp.srepr(sig.product):
+        simplified = sp.Mul(sig.coefficient, sig.entry, evaluate=False)
+        if text(simplified) != text(sig.product):  # shown twice only when it changed
             relations.append(Relation(goal, "=", simplified))
         relations.append(
             Relation(MatrixDerivative(S.J, self.pivot), "=", sp.MatMul(sig.coefficient, sig.vector))
         )
-        cancelled = (PROSE_CANCELLED,) if sp.denom(sp.together(sig.product)) != 1 else ()
+        before = any(_divides_by_entries(f.value) for path in sig.paths for f in path)
+        after = _divides_by_entries(sig.entry)
+        cancelled = (PROSE_CANCELLED,) if before and not after else ()
         yield _Draft("signal", "signal", tuple(relations), names, cancelled)
 
     def parameter_drafts(self, parameter: Quantity) -> Iterator[_Draft]:
@@ -318,6 +320,11 @@ def _times(factor: sp.Expr, matrix: sp.Basic) -> sp.Basic:
         scalars, matrices = _split(matrix)
         return sp.MatMul(factor * sp.Mul(*scalars), *matrices)
     return sp.MatMul(factor, matrix)
+
+
+def _divides_by_entries(expr: sp.Expr) -> bool:
+    """Whether an entry expression divides by entries (yᵢ/pᵢ), not only by numbers (1/m)."""
+    return bool(sp.denom(sp.together(expr)).atoms(MatrixElement))
 
 
 def _slots(**names: str) -> dict[str, str]:
