@@ -23,8 +23,7 @@ PLANNED = ("ridge", "logistic", "poisson", "neuron")
 
 
 def run(*args: str) -> Any:
-    result = CliRunner().invoke(cli, list(args))
-    return result
+    return CliRunner().invoke(cli, list(args))
 
 
 @pytest.mark.parametrize("model", [*PLANNED, *(str(p) for p in USER_MODELS)], ids=Path)

@@ -7,16 +7,33 @@ article's 19 steps while every other model goes through plan.py.
 
 from __future__ import annotations
 
-from derive.models.catalog import load_model
+from derive.core.i18n import gettext
+from derive.core.processes import TimeLimitExceeded, run_limited
+from derive.models.catalog import BUILTIN, load_model
 from derive.steps import article
+from derive.steps.chain import UnsupportedModel
 from derive.steps.derivation import Derivation
 from derive.steps.plan import plan
 
 ARTICLE = "mse"
+# A description file is planned in a child process stopped after this long: a file within
+# the size limits can still ask for a simplification that runs for minutes.
+PLAN_SECONDS = 20.0
 
 
 def derive_model(model: str = ARTICLE, scale: str = "1/m") -> Derivation:
     """The steps of `model` (a built-in name or a description file) at `scale`."""
     if model == ARTICLE:
         return article.derivation(scale)
-    return plan(load_model(model, scale))
+    spec = load_model(model, scale)
+    if model in BUILTIN:
+        return plan(spec)
+    try:
+        return run_limited(plan, (spec,), PLAN_SECONDS)
+    except TimeLimitExceeded:
+        raise UnsupportedModel(
+            gettext(
+                "{model}: planning stopped after the time limit of {seconds:g} s; "
+                "the description asks for too much algebra (fewer or simpler intermediates)"
+            ).format(model=model, seconds=PLAN_SECONDS)
+        ) from None

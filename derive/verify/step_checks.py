@@ -17,7 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from derive.core.processes import Pending, forked_map
+from derive.core.errors import InputError
+from derive.core.i18n import gettext
+from derive.core.processes import Pending, TimeLimitExceeded, forked_map, run_limited
 from derive.math.matcalc import Shape
 from derive.models.linear import Model
 from derive.models.spec import ModelSpec
@@ -29,6 +31,7 @@ from derive.verify.routes import ExplicitRoute, SymbolicRoute
 ROUTES = ("symbolic", "explicit", "numeric")
 EXPLICIT_SIZES = ((4, 2), (5, 3), (3, 1))
 NUMERIC_SIZES = ((7, 3), (5, 1))
+MODEL_CHECK_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,25 @@ def check_derivation(
     Each route goes through all the steps in one process, so that what it computes for one
     step (the cost's derivatives, say) serves the next; with more than one worker the
     routes run side by side in forked processes. Results do not depend on `workers`.
+    A planned model's checks are stopped after MODEL_CHECK_SECONDS (a description file
+    within its size limits can still ask for minutes of algebra).
     """
+    if isinstance(derivation.model, ModelSpec):
+        try:
+            return run_limited(_checked, (derivation, routes, workers), MODEL_CHECK_SECONDS)
+        except TimeLimitExceeded:
+            raise InputError(
+                gettext(
+                    "the checks of {model} stopped after the time limit of {seconds:g} s; "
+                    "the description asks for too much algebra"
+                ).format(model=derivation.model.key, seconds=MODEL_CHECK_SECONDS)
+            ) from None
+    return _checked(derivation, routes, workers)
+
+
+def _checked(
+    derivation: Derivation, routes: tuple[str, ...], workers: int | None
+) -> tuple[StepCheck, ...]:
     with start_checks(derivation, routes, workers) as pending:
         return pending.result()
 
