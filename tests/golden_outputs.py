@@ -65,6 +65,27 @@ COMMANDS: tuple[Command, ...] = (
     _check("half-scale", "-1/m u^T X", "--wrt", "beta", "--scale", "1/(2m)"),
     _check("entry-latex", "-\\frac{2}{m}\\sum_{i=1}^{m}(y_i-\\hat{y}_i)X_{ij}", "--wrt", "beta_j"),
     Command("check-text-zh", ("check", "1/m (yhat - y)^T X", "--wrt", "beta", "--lang", "zh")),
+    Command("models", ("models",)),
+    Command("models-logistic", ("models", "logistic")),
+    Command("steps-logistic-json", ("steps", "--json", "--model", "logistic")),
+    Command("steps-ridge-half-json", ("steps", "--json", "--model", "ridge", "--scale", "1/(2m)")),
+    Command("steps-poisson-text", ("steps", "--model", "poisson")),
+    Command("steps-neuron-text-zh", ("steps", "--model", "neuron", "--lang", "zh")),
+    Command(
+        "steps-weighted-json",
+        ("steps", "--json", "--model", str(DATA / "models" / "weighted.toml")),
+    ),
+    Command(
+        "handout-logistic-en",
+        ("handout", "--model", "logistic", "--format", "html,tex,pdf,ipynb"),
+        writes=True,
+    ),
+    Command(
+        "handout-logistic-zh",
+        ("handout", "--model", "logistic", "--format", "html,tex,pdf", "--lang", "zh"),
+        writes=True,
+    ),
+    Command("slides-neuron", ("slides", "--model", "neuron"), writes=True),
     Command(
         "run-longley",
         ("run", str(DATA / "longley.csv"), "--target", "TOTEMP", "--standardize", "--json"),

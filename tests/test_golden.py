@@ -15,7 +15,16 @@ from conftest import require, require_tool
 from golden_outputs import COMMANDS, GOLDEN, golden_files, produce
 
 # Each kind of file, once more from a process with another PYTHONHASHSEED.
-AGAIN = ("handout-zh", "slides-en", "steps-json", "example-json", "check-sign-beta", "run-plot")
+AGAIN = (
+    "handout-zh",
+    "slides-en",
+    "steps-json",
+    "example-json",
+    "check-sign-beta",
+    "run-plot",
+    "steps-logistic-json",
+    "handout-logistic-en",
+)
 
 
 def _tools() -> None:
