@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_tools import MATH_FONTS, platform_fonts
 from click.testing import CliRunner
 from PIL import Image
 from test_handout_files import headings, headings_at_the_foot, page_ends, pdf_pages, squeezed
@@ -105,7 +106,6 @@ def test_the_worked_example_figures_render_inline_with_a_size(loaded: Any) -> No
 
 
 # The math font stack of handout.css and slides.css.
-MATH_FONTS = {"STIX Two Math", "Latin Modern Math", "DejaVu Math TeX Gyre"}
 # Step 13: ∂uᵢ/∂α = −1 (the number one), then ∂u/∂α = −𝟏 (the ones vector).
 NUMBER_ONE = "#step-13 .relation:nth-child(1) .rhs mn"
 ONES_VECTOR = "#step-13 .relation:nth-child(2) .rhs mn"
@@ -117,7 +117,7 @@ def test_the_ones_vector_is_drawn_bold_not_as_the_number_one(loaded: Any) -> Non
     assert vector[0] > 1.05 * number[0]  # a bold 1 is wider ...
     assert vector[1] > 1.2 * number[1]  # ... and darker
     assert page.locator(ONES_VECTOR).text_content() == "\U0001d7cf"  # MATHEMATICAL BOLD DIGIT ONE
-    assert _platform_fonts(page, ONES_VECTOR) <= MATH_FONTS  # the math font has it: no tofu
+    assert platform_fonts(page, ONES_VECTOR) <= MATH_FONTS  # the math font has it: no tofu
 
 
 def _width_and_ink(page: Any, selector: str) -> tuple[float, int]:
@@ -126,18 +126,6 @@ def _width_and_ink(page: Any, selector: str) -> tuple[float, int]:
     gray = Image.open(io.BytesIO(element.screenshot())).convert("L")
     ink = sum((255 - value) * count for value, count in enumerate(gray.histogram()))
     return element.bounding_box()["width"], ink
-
-
-def _platform_fonts(page: Any, selector: str) -> set[str]:
-    """The families Chromium drew the element's text with (DevTools protocol)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-    cdp.detach()
-    return {font["familyName"] for font in fonts}
 
 
 @pytest.fixture(scope="module")

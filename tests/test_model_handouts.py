@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_tools import MATH_FONTS, glyphs, platform_fonts
 from click.testing import CliRunner
-from test_printing_browser import MATH_FONTS, RING, SIGMA, _glyphs, _platform_fonts
+from test_printing_browser import RING, SIGMA
 
 from derive.cli.main import cli
 
@@ -162,12 +163,12 @@ def test_sigma_and_the_ring_render_in_the_neuron_handout(
     page.goto((tmp_path / "handout.html").as_uri())
     page.evaluate("document.fonts.ready")
     for char, least in ((SIGMA, 2), (RING, 4)):
-        found = _glyphs(page, char)
+        found = glyphs(page, char)
         assert len(found) >= least, char
         for selector in found[:6]:
             box = page.locator(selector).bounding_box()
             assert box is not None
             assert box["width"] > 2, (char, box)
-            assert _platform_fonts(page, selector) <= MATH_FONTS
+            assert platform_fonts(page, selector) <= MATH_FONTS
     page.locator("#step-14").screenshot(path=str(artifacts / "neuron-step-14.png"))
     page.close()

@@ -4,7 +4,6 @@ style sheet. The new symbols (sigma, ∘, ‖) must come out of a math font with
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from html import escape
@@ -12,14 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+from browser_tools import MATH_FONTS, glyphs, ink, platform_fonts
 from test_printing_models import FORMS
 
 from derive.math.printing import latex
 from derive.render.handouts import mathml, template_dir
 
-# The math font stack of handout.css and slides.css.
-MATH_FONTS = {"STIX Two Math", "Latin Modern Math", "DejaVu Math TeX Gyre"}
 WORDS = ("log", "exp")  # the function names FORMS writes
 SIGMA, RING, NORM = "\N{GREEK SMALL LETTER SIGMA}", "\N{RING OPERATOR}", "\N{DOUBLE VERTICAL LINE}"
 
@@ -47,37 +44,6 @@ def page(browser: Any) -> Iterator[Any]:
     page.close()
 
 
-def _glyphs(page: Any, char: str) -> list[str]:
-    """Selectors of the MathML tokens that show exactly `char` (each given an id)."""
-    return list(
-        page.evaluate(
-            """char => [...document.querySelectorAll('mi, mo')]
-                .filter(e => e.textContent === char)
-                .map((e, k) => { e.id = 'glyph-' + char.codePointAt(0) + '-' + k;
-                                 return '#' + e.id; })""",
-            char,
-        )
-    )
-
-
-def _platform_fonts(page: Any, selector: str) -> set[str]:
-    """The families Chromium drew the element's text with (DevTools protocol)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-    cdp.detach()
-    return {font["familyName"] for font in fonts}
-
-
-def _ink(page: Any, selector: str) -> int:
-    """How dark the element's screenshot is: 0 for an empty box."""
-    gray = Image.open(io.BytesIO(page.locator(selector).screenshot())).convert("L")
-    return sum((255 - value) * count for value, count in enumerate(gray.histogram()))
-
-
 def test_every_formula_is_drawn_with_a_box(page: Any) -> None:
     for form in FORMS:
         box = page.locator(f"#{form.key} math").bounding_box()
@@ -94,15 +60,15 @@ def test_every_formula_is_drawn_with_a_box(page: Any) -> None:
 def test_the_new_symbols_come_from_a_math_font_with_a_width(
     page: Any, char: str, least: int, artifacts: Path
 ) -> None:
-    found = _glyphs(page, char)
+    found = glyphs(page, char)
     assert len(found) >= least  # sigma in two formulas; ∘ in five; ‖ twice in ‖β‖²
     measured = []
     for selector in found:
         box = page.locator(selector).bounding_box()
-        fonts = _platform_fonts(page, selector)
+        fonts = platform_fonts(page, selector)
         measured.append({"width": round(box["width"], 2), "fonts": sorted(fonts)})
         assert box["width"] > 2, (char, box)
-        assert _ink(page, selector) > 0, char
+        assert ink(page, selector) > 0, char
         assert fonts, char
         assert fonts <= MATH_FONTS, (char, fonts)  # no fallback font, no tofu
     name = f"printing-glyph-{ord(char):04X}.json"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_tools import MATH_FONTS, platform_fonts
 from click.testing import CliRunner
 
 from derive.cli.main import cli
@@ -168,7 +169,6 @@ def test_printing_gives_one_slide_per_page(
 
 
 # The math font stack of slides.css; step 13's slide: ∂uᵢ/∂α = −1, then ∂u/∂α = −𝟏.
-MATH_FONTS = {"STIX Two Math", "Latin Modern Math", "DejaVu Math TeX Gyre"}
 NUMBER_ONE = "#slide-14 .relation:nth-child(1) .rhs mn"
 ONES_VECTOR = "#slide-14 .relation:nth-child(2) .rhs mn"
 
@@ -181,19 +181,7 @@ def test_the_ones_vector_is_drawn_bold_not_as_the_number_one(deck: Any) -> None:
     vector.wait_for(state="visible")  # the reveal fades opacity only: sizes are final
     assert vector.bounding_box()["width"] > 1.05 * number.bounding_box()["width"]  # bold is wider
     assert vector.text_content() == "\U0001d7cf"  # MATHEMATICAL BOLD DIGIT ONE
-    assert _platform_fonts(page, ONES_VECTOR) <= MATH_FONTS  # the math font has it: no tofu
-
-
-def _platform_fonts(page: Any, selector: str) -> set[str]:
-    """The families Chromium drew the element's text with (DevTools protocol)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-    cdp.detach()
-    return {font["familyName"] for font in fonts}
+    assert platform_fonts(page, ONES_VECTOR) <= MATH_FONTS  # the math font has it: no tofu
 
 
 # --- a click, the black screen, the overview ----------------------------------------

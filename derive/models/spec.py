@@ -19,6 +19,14 @@ KINDS = ("real", "binary", "counts", "positive")
 LANGUAGES = ("en", "zh")
 
 
+def shape_of_symbol(symbol: sp.Basic) -> tuple[sp.Expr, sp.Expr]:
+    """A MatrixSymbol's shape; a Symbol is 1×1."""
+    if isinstance(symbol, MatrixSymbol):
+        rows, cols = symbol.shape
+        return (rows, cols)
+    return (sp.S.One, sp.S.One)
+
+
 @dataclass(frozen=True)
 class Prose:
     """A sentence or paragraph in each language (missing languages fall back to English)."""
@@ -43,10 +51,7 @@ class Quantity:
 
     @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        if isinstance(self.symbol, MatrixSymbol):
-            rows, cols = self.symbol.shape
-            return (rows, cols)
-        return (sp.S.One, sp.S.One)
+        return shape_of_symbol(self.symbol)
 
 
 @dataclass(frozen=True)
@@ -61,10 +66,7 @@ class Intermediate:
 
     @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        if isinstance(self.symbol, MatrixSymbol):
-            rows, cols = self.symbol.shape
-            return (rows, cols)
-        return (sp.S.One, sp.S.One)
+        return shape_of_symbol(self.symbol)
 
 
 @dataclass(frozen=True)
