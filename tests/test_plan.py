@@ -9,13 +9,17 @@ import sympy as sp
 from sympy import HadamardProduct, MatAdd, MatMul, OneMatrix, Transpose
 
 from derive.math.matcalc import MatrixDerivative
+from derive.math.printing import text
 from derive.models.catalog import BUILTIN, load_model, read_description
 from derive.models.linear import build_model
 from derive.models.spec import ModelSpec
 from derive.steps.article import compute
 from derive.steps.chain import UnsupportedModel
-from derive.steps.derivation import Derivation
+from derive.steps.derivation import Derivation, Relation
 from derive.steps.plan import plan
+from derive.verify.model_routes import model_route
+from derive.verify.routes import CheckFailed
+from derive.verify.step_checks import ROUTES
 
 
 @pytest.fixture(scope="module", params=BUILTIN)
@@ -160,3 +164,49 @@ def test_a_parameter_outside_a_named_predictor_is_refused() -> None:
     )
     with pytest.raises(UnsupportedModel, match="name the linear predictor"):
         plan(read_description(text, "bad", "<test>"))
+
+
+PRINTED = {  # DESIGN.md's table, as `derive steps` prints it
+    ("mse", "1/m"): ("-(2/m) 𝟏ᵀ u", "-(2/m) uᵀ X"),
+    ("mse", "1/(2m)"): ("-(1/m) 𝟏ᵀ u", "-(1/m) uᵀ X"),
+    ("ridge", "1/m"): ("-(2/m) 𝟏ᵀ u", "-(2/m) uᵀ X + 2λ β"),
+    ("ridge", "1/(2m)"): ("-(1/m) 𝟏ᵀ u", "-(1/m) uᵀ X + 2λ β"),
+    ("logistic", "1/m"): ("(1/m) 𝟏ᵀ (p - y)", "(1/m) (p - y)ᵀ X"),
+    ("poisson", "1/m"): ("(1/m) 𝟏ᵀ (μ - y)", "(1/m) (μ - y)ᵀ X"),
+    ("neuron", "1/m"): ("-(2/m) 𝟏ᵀ (u ∘ p ∘ (𝟏 - p))", "-(2/m) (u ∘ p ∘ (𝟏 - p))ᵀ X"),
+}
+
+
+@pytest.mark.parametrize(("model", "scale"), list(PRINTED), ids=lambda x: str(x))
+def test_the_gradients_print_in_the_textbooks_form(model: str, scale: str) -> None:
+    steps = plan(load_model(model, scale))
+    shown = (
+        text(steps["gradient-alpha"].relations[0].rhs),
+        text(steps["gradient-beta"].relations[0].rhs),
+    )
+    assert shown == PRINTED[model, scale]
+
+
+CALCULUS = ("factor-", "signal", "inner-factor-", "penalty-", "gradient-")
+
+
+@pytest.mark.parametrize("model", [m for m in BUILTIN if m != "mse"])
+def test_every_route_rejects_every_computed_step_made_wrong(model: str) -> None:
+    """The planner's own right-hand sides, doubled or negated: each route on its own must
+    reject each one (the checks do not share the planner's rule table)."""
+    spec = load_model(model)
+    steps = plan(spec)
+    routes = [model_route(spec, name) for name in ROUTES]
+    for step in steps:
+        if not step.key.startswith(CALCULUS):
+            continue
+        for relation in step.relations:
+            for wrong in (_times(2, relation.rhs), _times(-1, relation.rhs)):
+                spoiled = Relation(relation.lhs, relation.op, wrong)
+                for route in routes:
+                    with pytest.raises(CheckFailed):
+                        route.check(spoiled, spoiled.shape)
+
+
+def _times(k: int, expr: sp.Basic) -> sp.Basic:
+    return sp.MatMul(k, expr) if isinstance(expr, sp.MatrixExpr) else k * expr

@@ -58,22 +58,27 @@ def negate(term: sp.Basic) -> sp.Basic:
 
 
 def _scaled(term: sp.Basic) -> bool:
-    """A term with a number other than ±1 in front, such as -(2/m) uᵀX or 2λβ."""
+    """A term with a coefficient other than ±1 in front: a number (2λβ, -(2/m) uᵀX) or a
+    factor free of entries (-(1/m) uᵀX), not a product of entries (yᵢ log pᵢ)."""
     scalar = scalars_of(term) if isinstance(term, sp.MatMul) else term
     if not isinstance(scalar, sp.Mul):
         return False
-    number, _rest = scalar.as_coeff_Mul()
-    return bool(abs(number) != 1)
+    number, rest = scalar.as_coeff_Mul()
+    free = [f for f in sp.Mul.make_args(rest) if not f.atoms(MatrixElement, sp.Sum)]
+    return bool(abs(number) != 1 or free)
 
 
 def reading_order(terms: Sequence[sp.Basic]) -> list[sp.Basic]:
     """Positive terms first, lone symbols before products, then y, ŷ, u, α, β, X, others,
     then the shorter term first: yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ).
 
-    When every term has a number in front, the signs do not count: the gradient of a
-    penalised cost reads −(2/m) uᵀX + 2λβ, the data term first, as the cost does.
+    When every term of a matrix sum (or of a sum holding a Σ) has a coefficient in front,
+    the signs do not count: the gradient of a penalised cost reads −(2/m) uᵀX + 2λβ, the
+    data term first, as the cost does; (1/m) μᵢ − (1/m) yᵢ keeps the positive term first.
     """
-    signless = all(_scaled(term) for term in terms)
+    signless = all(_scaled(term) for term in terms) and any(
+        isinstance(term, MatrixExpr) or term.has(sp.Sum) for term in terms
+    )
     return sorted(terms, key=lambda term: _reading_key(term, signless))
 
 
