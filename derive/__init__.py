@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from derive.grade.grader import CheckResult, check_gradient
     from derive.math.matcalc import matrix_derivative, orient
     from derive.math.printing import latex, text
-    from derive.models.catalog import load_model
+    from derive.models.catalog import load_model, read_description
     from derive.models.linear import Model, Scale
     from derive.models.spec import ModelSpec
     from derive.numeric.dataset import Dataset, read_csv
@@ -41,6 +41,7 @@ _EXPORTS = {
     "Model": "derive.models.linear",
     "ModelSpec": "derive.models.spec",
     "load_model": "derive.models.catalog",
+    "read_description": "derive.models.catalog",
     "plan": "derive.steps.plan",
     "Scale": "derive.models.linear",
     "latex": "derive.math.printing",
@@ -84,6 +85,7 @@ __all__ = [
     "orient",
     "plan",
     "read_csv",
+    "read_description",
     "set_language",
     "text",
     "write_handouts",

@@ -516,11 +516,14 @@ def test_a_file_loads_by_its_path_and_is_named_by_its_stem(tmp_path: Path) -> No
 
 def test_an_unknown_model_lists_the_built_in_ones(tmp_path: Path) -> None:
     with pytest.raises(DescriptionError) as caught:
-        load_model(str(tmp_path / "nothing.toml"))
+        load_model("lasso")
     assert str(caught.value) == (
-        f"unknown model '{tmp_path / 'nothing.toml'}': the built-in models are "
+        "unknown model 'lasso': the built-in models are "
         "mse, ridge, logistic, poisson, neuron, or give a .toml file"
     )
+    with pytest.raises(DescriptionError) as missing:
+        load_model(str(tmp_path / "nothing.toml"))
+    assert str(missing.value) == f"cannot read {tmp_path / 'nothing.toml'}: there is no such file"
     with pytest.raises(DescriptionError, match=r"^unknown model 'linear'"):
         builtin_text("linear")
 

@@ -61,7 +61,8 @@ def test_handout_html_tex_and_notebook_and_slides_for_every_model(
     assert "<math" in html
     assert r"\begin{document}" in tex
     notebook = json.loads((out / "handout.ipynb").read_text(encoding="utf-8"))
-    assert f"model={model!r}" in notebook["cells"][1]["source"]
+    setup = notebook["cells"][1]["source"]
+    assert f"model={model!r}" in setup if model in PLANNED else "derive.read_description(" in setup
     slides = run("slides", "--model", model, "--lang", lang, "--out", str(out))
     assert slides.exit_code == 0, slides.output
     assert 'class="check fail"' not in (out / "slides.html").read_text(encoding="utf-8")
@@ -172,3 +173,37 @@ def test_sigma_and_the_ring_render_in_the_neuron_handout(
             assert platform_fonts(page, selector) <= MATH_FONTS
     page.locator("#step-14").screenshot(path=str(artifacts / "neuron-step-14.png"))
     page.close()
+
+
+def test_a_user_models_notebook_runs_where_it_was_written(tmp_path: Path) -> None:
+    """The description is embedded: the notebook needs no file beside it (a kernel starts
+    in the notebook's own folder, where a relative path to the .toml would not resolve)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    out = tmp_path / "out"
+    model = str(HERE / "data" / "models" / "penalized_logistic.toml")
+    result = run("handout", "--model", model, "--format", "ipynb", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    notebook = nbformat.read(out / "handout.ipynb", as_version=4)
+    client = NotebookClient(
+        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(out)}}
+    )
+    client.execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("'numeric': True" in str(o) for o in outputs)
+
+
+def test_a_bad_model_writes_no_folder(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        (HERE / "data" / "models" / "weighted.toml")
+        .read_text()
+        .replace('value = "y - z"', 'value = "y - q"'),
+        encoding="utf-8",
+    )
+    for command in ("handout", "slides"):
+        result = run(command, "--model", str(bad), "--out", str(tmp_path / command))
+        assert result.exit_code == 2, result.output
+        assert not (tmp_path / command).exists()

@@ -7,6 +7,7 @@ come from, so loading a model twice costs nothing; nothing is read at import.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -39,19 +40,23 @@ def load_model(name_or_path: str, scale: str | None = None) -> ModelSpec:
         return _read(builtin_text(name_or_path), name_or_path, f"{name_or_path}.toml", scale)
     path = Path(name_or_path)
     if not path.exists():
+        if path.suffix == ".toml" or len(path.parts) > 1:  # meant as a file
+            problem = gettext("cannot read {path}: there is no such file")
+            raise DescriptionError(problem.format(path=shorten(name_or_path, 200)))
         raise _unknown(name_or_path)
     return _read(_file_text(path), path.stem, str(path), scale)
 
 
-def read_description(text: str, key: str, source: str) -> ModelSpec:
+def read_description(text: str, key: str, source: str, scale: str | None = None) -> ModelSpec:
     """The model of a description's text; `key` names the model, `source` the file in
     messages."""
-    return _read(text, key, source, None)
+    scale = None if scale is None else Scale.parse(scale).value
+    return _read(text, key, source, scale)
 
 
 @lru_cache(maxsize=32)
 def _read(text: str, key: str, source: str, scale: str | None) -> ModelSpec:
-    return read_spec(text, key, source, scale)
+    return replace(read_spec(text, key, source, scale), text=text)
 
 
 def _unknown(name: str) -> DescriptionError:
@@ -65,7 +70,7 @@ def _unknown(name: str) -> DescriptionError:
 def _file_text(path: Path) -> str:
     """The text of a description file, at most MAX_FILE characters read."""
     try:
-        with path.open(encoding="utf-8") as file:
+        with path.open(encoding="utf-8-sig") as file:  # a byte-order mark is not TOML
             text = file.read(MAX_FILE + 1)
     except UnicodeDecodeError:
         problem = gettext("cannot read {path}: it is not UTF-8 text")

@@ -86,7 +86,11 @@ def _toml_error(message: str, text: str, source: str) -> DescriptionError:
     lines = text.split("\n")
     line, column = (found[1], found[2]) if found and found[1] else (len(lines), len(lines[-1]) + 1)
     problem = gettext("line {line}, column {column}: not valid TOML ({detail})")
-    return located(source, problem.format(line=line, column=column, detail=detail))
+    problem = problem.format(line=line, column=column, detail=detail)
+    at = int(line) - 1
+    if 0 <= at < len(lines) and lines[at][:1] and not lines[at][:1].isascii():
+        problem += gettext('; a name in Greek letters needs quotes: "α" = "1×1"')
+    return located(source, problem)
 
 
 def read_spec(text: str, key: str, source: str, scale: str | None = None) -> ModelSpec:
@@ -387,7 +391,7 @@ def _choose_scale(texts: Mapping[str | None, object], key: str, scale: str | Non
     if wanted in texts:
         return wanted
     if first is None:
-        problem = gettext("the model {model} has no cost scale to choose; leave out the scale")
+        problem = gettext("the model {model} has no cost scale to choose; leave out --scale")
         raise ScaleError(problem.format(model=key))
     problem = gettext("the model {model} has the cost scale {scales} only, not {scale}")
     scales = join_list(str(name) for name in texts)

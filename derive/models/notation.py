@@ -91,16 +91,36 @@ def spec_symbols(spec: ModelSpec) -> dict[str, sp.Basic]:
     table.update(formulas())
     for constant in spec.constants:
         if constant.default is not None:
-            table[f"{constant.name}_value"] = constant.default
+            table[f"{constant.name}_value"] = sp.Symbol(decimal(constant.default))
     return table
 
 
+def decimal(value: sp.Rational) -> str:
+    """A constant as a description writes it: 1/10 as 0.1 when the decimal is exact."""
+    p, q = int(value.p), int(value.q)
+    twos_fives = q
+    for prime in (2, 5):
+        while twos_fives % prime == 0:
+            twos_fives //= prime
+    if twos_fives != 1:
+        return f"{p}/{q}"
+    digits = 0
+    while (p * 10**digits) % q:
+        digits += 1
+    whole = abs(p) * 10**digits // q
+    text = str(whole).rjust(digits + 1, "0")
+    shown = text[:-digits] + "." + text[-digits:] if digits else text
+    return ("-" if p < 0 else "") + shown
+
+
 def generic_entry(symbol: sp.Basic, spec: ModelSpec) -> sp.Basic:
-    """uᵢ for a column, βⱼ for a row, Xᵢⱼ for a matrix, the symbol itself for a scalar."""
+    """uᵢ for an m-column, βⱼ for a row or an n-column, Xᵢⱼ for a matrix, the symbol itself
+    for a scalar: i runs over the examples (m), j over the features (n)."""
     if not isinstance(symbol, sp.MatrixSymbol):
         return symbol
+    index = {spec.m: spec.i, spec.n: spec.j, sp.S.One: sp.S.Zero}
     rows, cols = symbol.shape
-    return symbol[spec.i if rows != 1 else 0, spec.j if cols != 1 else 0]
+    return symbol[index[rows], index[cols]]
 
 
 def with_slots(template: str, slots: tuple[tuple[str, str], ...]) -> str:

@@ -69,7 +69,7 @@ class Intermediate:
         return shape_of_symbol(self.symbol)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ModelSpec:
     """One model: J = cost, a 1×1 matrix expression in the names declared before it."""
 
@@ -89,6 +89,10 @@ class ModelSpec:
     eta: Symbol = field(default_factory=lambda: Symbol("eta", positive=True))
     i: Symbol = field(default_factory=lambda: Symbol("i", integer=True, nonnegative=True))
     j: Symbol = field(default_factory=lambda: Symbol("j", integer=True, nonnegative=True))
+    text: str = field(default="", compare=False)  # the description as written, if read
+
+    def __repr__(self) -> str:
+        return f"ModelSpec({self.key!r})"
 
     @cached_property
     def ones(self) -> OneMatrix:

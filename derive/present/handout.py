@@ -90,6 +90,7 @@ class Handout:
     check: CheckResult | None = None  # one hand-derived gradient, checked, to show the checker
     source: Reference | None = SOURCE  # the article the steps follow, cited at the end
     model: str = "mse"  # the model's key ("logistic") or the description file's stem
+    description: str | None = None  # a description file's text, which the notebook embeds
 
     @property
     def verified(self) -> bool:
@@ -201,13 +202,14 @@ def _explanation(step: Step, prose: Prosing) -> tuple[Segment, ...]:
     if not step.explanation:
         return prose(EXPLANATIONS[step.key])
     segments: list[Segment] = []
+    space = "" if current() == "zh" else " "  # Chinese sentences follow without a space
     for template in step.explanation:
         if segments:
-            segments.append(Segment("text", " "))
+            segments.append(Segment("text", space))
         segments.extend(prose(template, step.slots))
     own = step.prose.get(current()).strip() if step.prose is not None else ""
     if own:
-        segments.append(Segment("text", " " + _sentence(own)))
+        segments.append(Segment("text", space + _sentence(own)))
     return tuple(segments)
 
 
@@ -238,15 +240,17 @@ def _shapes_latex(step: Step) -> str:
     """The step's shape; where its relations differ in shape, each beside what it is of."""
     if not step.mixed_shapes:
         return _shape_latex(step.shape)
-    return r";\quad ".join(rf"{latex(r.lhs)}\colon {_shape_latex(r.shape)}" for r in step.relations)
+    shown = dict.fromkeys((latex(r.lhs), _shape_latex(r.shape)) for r in step.relations)
+    return r";\quad ".join(rf"{lhs}\colon {shape}" for lhs, shape in shown)
 
 
 def _shapes_text(step: Step) -> str:
     if not step.mixed_shapes:
         return "×".join(text(size) for size in step.shape)
-    return "; ".join(
-        f"{text(r.lhs)}: " + "×".join(text(size) for size in r.shape) for r in step.relations
+    shown = dict.fromkeys(
+        (text(r.lhs), "×".join(text(size) for size in r.shape)) for r in step.relations
     )
+    return "; ".join(f"{lhs}: {shape}" for lhs, shape in shown)
 
 
 def _shape_latex(shape: tuple[object, object]) -> str:

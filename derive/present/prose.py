@@ -125,7 +125,7 @@ PLANNED_TITLE = N_("{model}: the gradient, step by step")
 
 PLANNED_INTRODUCTION = N_(
     "This handout derives, one step at a time, the gradient of the cost {J} of the model "
-    "below with respect to each of its parameters, and the gradient-descent updates that "
+    "above with respect to each of its parameters, and the gradient-descent updates that "
     "follow from it. The steps were planned by derive from the model's description: every "
     "formula was computed by the computer algebra system SymPy, not typed in, and every "
     "step was checked in three independent ways."

@@ -28,6 +28,8 @@ from derive.core.atomic import replace_files
 from derive.core.errors import InputError
 from derive.core.i18n import current, gettext, join_list, language, ngettext
 from derive.grade.grader import worked_example
+from derive.models.catalog import BUILTIN
+from derive.models.spec import ModelSpec
 from derive.numeric.worked_example import WorkedExample, work
 from derive.present.example_figures import start_figures
 from derive.present.example_view import ExampleView, Figure, example_view
@@ -230,8 +232,9 @@ def write_slides(
     model: str = ARTICLE,
 ) -> tuple[Handout, Path]:
     """Derive, check, and write `out/slides.html`."""
+    result = _derivation(model, scale, lang)  # a bad model is refused before any folder
     folder = prepare_folder(out, title)
-    document = _checked_handout(title, scale, lang, model=model)
+    document = _checked_handout(result, title, scale, lang)
     with language(lang):
         page = render_slides(document)
     (path,) = replace_files(folder, {"slides.html": page.encode("utf-8")})
@@ -336,20 +339,28 @@ def write_handouts(
                 formats=join_list(unknown), choices=join_list(FORMATS)
             )
         )
+    result = _derivation(model, scale, lang)  # a bad model is refused before any folder
     folder = prepare_folder(out, title)
-    document = _checked_handout(title, scale, lang, not layout.compact, model)
+    document = _checked_handout(result, title, scale, lang, not layout.compact)
     return document, write_handout(document, folder, wanted, layout)
 
 
+def _derivation(model: str, scale: str, lang: str) -> Derivation:
+    with language(lang):  # the steps' titles are made in the language
+        return derive_model(model, scale)
+
+
 def _checked_handout(
-    title: str | None, scale: str, lang: str, figures: bool = True, model: str = ARTICLE
+    result: Derivation, title: str | None, scale: str, lang: str, figures: bool = True
 ) -> Handout:
     """The handout of the checked derivation, in `lang`; without figures, none is drawn.
     A model other than the article's has no worked example yet."""
     with language(lang):
-        result = derive_model(model, scale)
-        if model != ARTICLE:  # the notebook loads the model as it was named
-            return replace(build_handout(result, check_derivation(result), title), model=model)
+        if isinstance(result.model, ModelSpec):
+            document = build_handout(result, check_derivation(result), title)
+            if result.model.key in BUILTIN:
+                return document
+            return replace(document, description=result.model.text)  # for the notebook
         with start_checks(result) as checks:
             worked = work(result)  # while the checks run in their own processes
             with _drawing(worked, scale, figures) as drawn:  # and so do the figures

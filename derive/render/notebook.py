@@ -64,10 +64,17 @@ def build_notebook(handout: Handout) -> str:
 
 
 def _arguments(handout: Handout) -> str:
-    """The arguments of `derive.derivation` that give the handout's model."""
+    """The arguments of `derive.derivation` that give the handout's model: a built-in by
+    name; a description file by its text, so that the notebook needs no other file."""
     if handout.model == "mse":
         return f"scale={handout.scale!r}"
-    return f"scale={handout.scale!r}, model={handout.model!r}"
+    if handout.description is None:
+        return f"scale={handout.scale!r}, model={handout.model!r}"
+    read = (
+        f"derive.read_description({handout.description!r}, {handout.model!r}, "
+        f"'description', {handout.scale!r})"
+    )
+    return f"scale={handout.scale!r}, model={read}"
 
 
 def _language_line(lang: str) -> str:

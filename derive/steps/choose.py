@@ -10,6 +10,7 @@ from __future__ import annotations
 from derive.core.i18n import gettext
 from derive.core.processes import TimeLimitExceeded, run_limited
 from derive.models.catalog import BUILTIN, load_model
+from derive.models.spec import ModelSpec
 from derive.steps import article
 from derive.steps.chain import UnsupportedModel
 from derive.steps.derivation import Derivation
@@ -21,13 +22,15 @@ ARTICLE = "mse"
 PLAN_SECONDS = 20.0
 
 
-def derive_model(model: str = ARTICLE, scale: str = "1/m") -> Derivation:
-    """The steps of `model` (a built-in name or a description file) at `scale`."""
+def derive_model(model: str | ModelSpec = ARTICLE, scale: str = "1/m") -> Derivation:
+    """The steps of `model` (a built-in name, a description file, or a model already
+    read) at `scale`."""
     if model == ARTICLE:
         return article.derivation(scale)
-    spec = load_model(model, scale)
+    spec = model if isinstance(model, ModelSpec) else load_model(model, scale)
     if model in BUILTIN:
         return plan(spec)
+    name = spec.key if isinstance(model, ModelSpec) else model
     try:
         return run_limited(plan, (spec,), PLAN_SECONDS)
     except TimeLimitExceeded:
@@ -35,5 +38,7 @@ def derive_model(model: str = ARTICLE, scale: str = "1/m") -> Derivation:
             gettext(
                 "{model}: planning stopped after the time limit of {seconds:g} s; "
                 "the description asks for too much algebra (fewer or simpler intermediates)"
-            ).format(model=model, seconds=PLAN_SECONDS)
+            ).format(model=name, seconds=PLAN_SECONDS)
         ) from None
+    except UnsupportedModel as error:  # say which description it is about
+        raise UnsupportedModel(f"{name}: {error}") from None

@@ -31,6 +31,15 @@ from derive.steps.plan_prose import PROSE
 
 def plan(spec: ModelSpec) -> Derivation:
     """The steps of a model, numbered from 1."""
+    for parameter in spec.parameters:
+        if parameter.shape not in ((1, 1), (1, spec.n), (spec.n, 1)):
+            shape = "×".join(str(size) for size in parameter.shape)
+            raise UnsupportedModel(
+                gettext(
+                    "the parameter {name} is {shape}: a parameter is a number (1×1), a row "
+                    "(1×n) or a column (n×1)"
+                ).format(name=parameter.name, shape=shape)
+            )
     graph = Graph(spec)
     planner = _Planner(spec, graph, signal(graph))
     steps = tuple(
@@ -64,7 +73,8 @@ class _Planner:
 
     def step(self, number: int, draft: _Draft) -> Step:
         heading, explanation = PROSE[draft.kind]
-        shape = draft.relations[0].shape
+        # the update rule shows the shape of its last rule (β's, like the article's step 7)
+        shape = draft.relations[-1 if draft.kind == "update-rule" else 0].shape
         return Step(
             number=number,
             key=draft.key,
@@ -135,10 +145,22 @@ class _Planner:
         )
         pivot = self.graph.pivot.name
         names = _slots(pivot=pivot, pivot_i=f"{pivot}_i", dJ_dpivot=f"dJ_d{pivot}")
-        several = (PROSE_SEVERAL_PATHS,) if len(sig.paths) > 1 else ()
-        yield _Draft(
-            "chain-rule-signal", "chain-rule-signal", (Relation(goal, "=", chain),), names, several
+        matrix_form = Relation(
+            MatrixDerivative(S.J, self.pivot), "=", sp.MatMul(sig.coefficient, sig.vector)
         )
+        if len(sig.paths) == 1 and len(sig.paths[0]) == 1 and not sig.paths[0][0].held:
+            # J uses the pivot directly, through no named quantity: no chain, one factor
+            (factor,) = sig.paths[0]
+            relations = [Relation(goal, "=", factor.value)]
+            simplified = sp.Mul(sig.coefficient, sig.entry, evaluate=False)
+            if text(simplified) != text(factor.value):
+                relations.append(Relation(goal, "=", simplified))
+            because = tuple(sorted(factor.because))
+            yield _Draft("signal", "signal-direct", (*relations, matrix_form), names, because)
+            return
+        several = (PROSE_SEVERAL_PATHS,) if len(sig.paths) > 1 else ()
+        kind = "chain-rule-signal-penalized" if self.penalty is not None else "chain-rule-signal"
+        yield _Draft("chain-rule-signal", kind, (Relation(goal, "=", chain),), names, several)
         seen: set[tuple[sp.Basic, sp.Basic]] = set()
         for path in sig.paths:
             for factor in path:
@@ -161,9 +183,7 @@ class _Planner:
         simplified = sp.Mul(sig.coefficient, sig.entry, evaluate=False)
         if text(simplified) != text(sig.product):  # shown twice only when it changed
             relations.append(Relation(goal, "=", simplified))
-        relations.append(
-            Relation(MatrixDerivative(S.J, self.pivot), "=", sp.MatMul(sig.coefficient, sig.vector))
-        )
+        relations.append(matrix_form)
         before = any(_divides_by_entries(f.value) for path in sig.paths for f in path)
         after = _divides_by_entries(sig.entry)
         cancelled = (PROSE_CANCELLED,) if before and not after else ()
@@ -173,6 +193,8 @@ class _Planner:
         S, theta, name = self.spec, parameter.symbol, parameter.name
         entry = generic_entry(theta, S)
         is_matrix = isinstance(theta, MatrixSymbol)
+        # the matrix forms of the chain rule need ∂z/∂θ, a Jacobian: a row θ only
+        is_row = is_matrix and shape_of(theta)[0] == 1
         whole = (
             MatrixDerivative(S.J, theta) if is_matrix else sp.Derivative(S.J, theta, evaluate=False)
         )
@@ -196,7 +218,7 @@ class _Planner:
                 pivot_entry, entry, evaluate=False
             )
             entry_terms.append(sp.Sum(term, (S.i, 0, S.m - 1)))
-            if is_matrix:
+            if is_row:
                 matrix_terms.append(
                     sp.MatMul(
                         MatrixDerivative(S.J, self.pivot).T, MatrixDerivative(self.pivot, theta)
@@ -205,11 +227,11 @@ class _Planner:
         if direct:
             assert self.penalty is not None
             entry_terms.append(sp.Derivative(self.penalty[0, 0], entry, evaluate=False))
-            if is_matrix:
+            if is_row:
                 matrix_terms.append(MatrixDerivative(self.penalty, theta))
         d_entry = sp.Derivative(S.J, entry, evaluate=False) if is_matrix else whole
         relations = [Relation(d_entry, "=", sp.Add(*entry_terms, evaluate=False))]
-        if is_matrix:
+        if is_row:
             relations.insert(0, Relation(whole, "=", _total(tuple(matrix_terms))))
         extra = (PROSE_DIRECT,) if direct else ()
         yield _Draft(f"chain-rule-{name}", "chain-rule", tuple(relations), slots, extra)
@@ -217,15 +239,15 @@ class _Planner:
         gradient: list[sp.Basic] = []
         entry_gradient: list[sp.Expr] = []
         if through:
-            body = sp.Mul(self.signal.entry, inner_value, evaluate=False)
+            number, inner_rest = inner_value.as_coeff_Mul()  # -1 for u = y − c𝟏: in front
+            body = self.signal.entry
+            if inner_rest != 1:
+                body = sp.Mul(body, inner_rest, evaluate=False)
             entry_gradient.append(
-                sp.Mul(
-                    self.signal.coefficient,
-                    sp.Sum(body if inner_value != 1 else self.signal.entry, (S.i, 0, S.m - 1)),
-                )
+                sp.Mul(self.signal.coefficient * number, sp.Sum(body, (S.i, 0, S.m - 1)))
             )
             inner = [Relation(sp.Derivative(pivot_entry, entry, evaluate=False), "=", inner_value)]
-            if is_matrix:
+            if is_row:
                 jacobian = self.jacobian(theta)
                 inner.append(Relation(MatrixDerivative(self.pivot, theta), "=", jacobian))
             yield _Draft(f"inner-factor-{name}", "inner-factor", tuple(inner), slots)
@@ -246,7 +268,8 @@ class _Planner:
         relations = [Relation(whole, "=", total)]
         in_entries = sp.Add(*entry_gradient, evaluate=False)
         relations.append(Relation(d_entry, "=", in_entries))
-        yield _Draft(f"gradient-{name}", "gradient", tuple(relations), slots)
+        kind = "gradient" if is_matrix else "gradient-scalar"
+        yield _Draft(f"gradient-{name}", kind, tuple(relations), slots)
         rule = self.rule(parameter)
         update = (
             sp.MatAdd(theta, _times(-S.eta, total), evaluate=False)
@@ -280,13 +303,14 @@ class _Planner:
             if not term.has(theta):
                 continue
             scalars, matrices = _split(term)
-            if theta in scalars and matrices == [S.ones]:
-                k = sp.Mul(*scalars) / theta
-                return sp.MatMul(c * k, S.ones.T, h)
+            if matrices == [S.ones] and not isinstance(theta, MatrixSymbol):
+                k = sp.Mul(*scalars) / theta  # the number in front of θ𝟏
+                if not k.has(theta):
+                    return sp.MatMul(c * k, S.ones.T, h)
             if matrices and matrices[-1] == sp.Transpose(theta):
                 return sp.MatMul(c * sp.Mul(*scalars), sp.Transpose(h), *matrices[:-1])
             if matrices and matrices[-1] == theta:
-                left = sp.MatMul(*matrices[:-1])
+                left = matrices[0] if len(matrices) == 2 else sp.MatMul(*matrices[:-1])
                 return sp.MatMul(c * sp.Mul(*scalars), sp.Transpose(left), h)
         raise UnsupportedModel(
             gettext("{name} must enter the linear predictor as alpha + X {name}^T").format(
@@ -296,13 +320,13 @@ class _Planner:
 
 
 def vectorize_row(value: sp.Expr, theta: sp.Basic) -> sp.Basic:
-    """2λβⱼ -> 2λβ: an entry expression of a row parameter as the row itself."""
-    entries = list(value.atoms(MatrixElement))
-    if any(e.parent != theta for e in entries) or len({e.j for e in entries}) > 1:
+    """2λβⱼ -> 2λβ: an expression in one entry of a vector parameter, as the vector."""
+    entries = value.atoms(MatrixElement)
+    if len(entries) != 1 or any(e.parent != theta for e in entries):
         raise UnsupportedModel(gettext("the penalty's derivative is not entrywise"))
-    scalar = value.xreplace({e: sp.Symbol("__entry__") for e in entries})
-    coefficient = sp.simplify(scalar / sp.Symbol("__entry__"))
-    if coefficient.has(sp.Symbol("__entry__")):
+    (entry,) = entries
+    coefficient = sp.simplify(value / entry)
+    if coefficient.has(entry):
         raise UnsupportedModel(gettext("the penalty must be quadratic in the parameter"))
     return sp.MatMul(coefficient, theta)
 

@@ -15,7 +15,7 @@ PROSE: dict[str, tuple[str, str]] = {
         N_("The data {quantity}"),
         N_(
             "{quantity} holds data, known before any learning starts; the derivation "
-            "treats it as fixed. Its shape is shown beside it."
+            "treats it as fixed."
         ),
     ),
     "parameter": (
@@ -28,8 +28,8 @@ PROSE: dict[str, tuple[str, str]] = {
     "constant": (
         N_("The constant {quantity}"),
         N_(
-            "{quantity} is a constant chosen before training ({quantity_value} unless "
-            "another value is chosen); it is not learned."
+            "{quantity} is a constant that the description sets to {quantity_value}; it is "
+            "chosen before training, not learned."
         ),
     ),
     "define": (
@@ -61,6 +61,23 @@ PROSE: dict[str, tuple[str, str]] = {
             "{J} depends on the parameters only through {pivot}. Before turning to each "
             "parameter, the chain rule follows the named quantities from {J} down to one "
             "entry {pivot_i}: one local factor per link, multiplied along the path."
+        ),
+    ),
+    "chain-rule-signal-penalized": (
+        N_("The chain rule down to {pivot}"),
+        N_(
+            "Apart from the penalty, {J} depends on the parameters only through {pivot}. "
+            "Before turning to each parameter, the chain rule follows the named quantities "
+            "from {J} down to one entry {pivot_i}: one local factor per link, multiplied "
+            "along the path."
+        ),
+    ),
+    "signal-direct": (
+        N_("The derivative by {pivot}"),
+        N_(
+            "{J} uses {pivot} directly, through no other named quantity, so the chain rule "
+            "has a single factor: how {J} changes when {pivot_i} alone changes. Stacked over "
+            "the examples, these entries form the column {dJ_dpivot}. The rules used:"
         ),
     ),
     "factor": (
@@ -116,6 +133,14 @@ PROSE: dict[str, tuple[str, str]] = {
         N_(
             "The chain-rule sum, with the factors found above, gives the gradient "
             "{dJ_dparam} in matrix form; below it, one entry, written out as a sum."
+        ),
+    ),
+    "gradient-scalar": (
+        N_("The gradient with respect to {param}"),
+        N_(
+            "The chain-rule sum, with the factors found above, gives the derivative "
+            "{dJ_dparam}, a single number: first as a product of vectors, then written out "
+            "as a sum over the examples."
         ),
     ),
     "update": (
