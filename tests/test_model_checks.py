@@ -2,7 +2,9 @@
 
 The models (logistic, poisson, ridge, neuron, weighted least squares) are built here by
 hand as ModelSpecs, and their relations written by hand from DESIGN.md's table, so that
-the checks are tested against neither the description reader nor the planner.
+the checks are tested against neither the description reader nor the planner. At the end,
+the symbolic route's zero test on sums alone, and variants of the mse description read and
+planned, checked as `derive steps --model` checks them.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from sympy.matrices.expressions.sets import MatrixSet
 from derive.math.entrywise import AsMatrix, Entrywise, HeldDerivative, SquaredNorm
 from derive.math.functions import Sigmoid
 from derive.math.matcalc import MatrixDerivative
+from derive.models.catalog import builtin_text, read_description
 from derive.models.spec import Intermediate, ModelSpec, Prose, Quantity
-from derive.steps.derivation import Relation
+from derive.steps.derivation import Derivation, Relation
+from derive.steps.plan import plan
 from derive.verify.model_numeric import PARAMETER_RANGE, NumericModelRoute, sample
 from derive.verify.model_routes import (
     MODEL_EXPLICIT_SIZES,
@@ -31,7 +35,9 @@ from derive.verify.model_routes import (
     Route,
     model_route,
 )
+from derive.verify.model_sums import is_zero
 from derive.verify.routes import CheckFailed
+from derive.verify.step_checks import check_derivation
 
 m, n = sp.symbols("m n", integer=True, positive=True)
 i = Symbol("i", integer=True, nonnegative=True)
@@ -487,3 +493,109 @@ def test_the_constants_are_those_a_handout_can_state() -> None:
     assert MODEL_TOLERANCE == 1e-6
     with pytest.raises(ValueError, match="unknown route"):
         model_route(case("ridge").spec, "graphical")
+
+
+k, ell = (Symbol(name, integer=True, nonnegative=True) for name in ("k", "l"))
+a, b = MatrixSymbol("a", m, 1), MatrixSymbol("b", n, 1)
+over_m, over_n = (k, 0, m - 1), (ell, 0, n - 1)
+SUMS_EQUAL = {
+    "nested-and-two-ranges": sp.Sum(2 * sp.Sum(X[k, ell], over_n), over_m)
+    - 2 * sp.Sum(X[k, ell], over_n, over_m),
+    "ranges-in-either-order": sp.Sum(X[k, ell] * a[k, 0], over_m, over_n)
+    - sp.Sum(sp.Sum(a[k, 0] * X[k, ell], over_m), over_n),
+    "product-of-sums": sp.Sum(a[k, 0], over_m) * sp.Sum(3 * b[ell, 0], over_n)
+    - sp.Sum(b[ell, 0] * sp.Sum(3 * a[k, 0], over_m), over_n),
+    "square-of-a-sum": sp.Sum(a[k, 0], over_m) ** 2
+    - sp.Sum(a[k, 0] * a[ell, 0], over_m, (ell, 0, m - 1)),
+    "indices-swapped": sp.Sum(X[k, 0] * a[ell, 0], over_m, (ell, 0, m - 1))
+    - sp.Sum(X[ell, 0] * a[k, 0], over_m, (ell, 0, m - 1)),
+    "constant-summand": sp.Sum(alpha * sp.Sum(1, over_n), over_m) - m * n * alpha,
+    "inside-a-function": Sigmoid(sp.Sum(-X[0, ell] * beta[0, ell], over_n))
+    - Sigmoid(-sp.Sum(beta[0, ell] * X[0, ell], over_n)),
+}
+SUMS_UNEQUAL = {
+    "product-is-not-the-diagonal": sp.Sum(a[k, 0], over_m) ** 2 - sp.Sum(a[k, 0] ** 2, over_m),
+    "doubled": sp.Sum(2 * sp.Sum(X[k, ell], over_n), over_m) - sp.Sum(X[k, ell], over_n, over_m),
+    "another-range": sp.Sum(alpha * k, over_m) - sp.Sum(alpha * k, (k, 0, n - 1)),
+    "a-range-left-out": sp.Sum(alpha, over_n, over_m) - sp.Sum(alpha, over_m),
+    "inside-a-function": Sigmoid(sp.Sum(X[0, ell] * beta[0, ell], over_n))
+    - Sigmoid(-sp.Sum(beta[0, ell] * X[0, ell], over_n)),
+}
+
+
+@pytest.mark.parametrize("label", SUMS_EQUAL)
+def test_equal_sums_in_any_nesting_or_order_reduce_to_zero(label: str) -> None:
+    assert is_zero(SUMS_EQUAL[label])
+
+
+@pytest.mark.parametrize("label", SUMS_UNEQUAL)
+def test_unequal_sums_do_not_reduce_to_zero(label: str) -> None:
+    assert not is_zero(SUMS_UNEQUAL[label])
+
+
+PENALTY = '[constants]\nlambda = { value = "0.1", en = "the penalty", zh = "惩罚" }\n\n'
+
+
+def _flipped(cost: str | None = None, penalty: bool = False) -> str:
+    """The mse description with the errors u = ŷ − y, and another cost if one is given."""
+    text = builtin_text("mse")
+    assert text.count('"y - yhat"') == 1
+    text = text.replace('"y - yhat"', '"yhat - y"')
+    if cost is None:
+        return text
+    head = text[: text.index("[cost]")]
+    if penalty:
+        head = head.replace("[[intermediates]]", PENALTY + "[[intermediates]]", 1)
+    return f'{head}[cost]\nvalue = "{cost}"\n'
+
+
+FLIPPED = {
+    "flipped": _flipped(),
+    "flipped-half": _flipped("(1/(2m)) u^T u"),
+    "flipped-norm": _flipped("(1/m) norm2(u) + lambda beta beta^T", penalty=True),
+}
+
+
+@functools.cache
+def flipped(key: str) -> ModelSpec:
+    return read_description(FLIPPED[key], key, "<test>")
+
+
+@functools.cache
+def planned(key: str) -> Derivation:
+    return plan(flipped(key))
+
+
+@pytest.mark.parametrize("key", FLIPPED)
+def test_a_planned_model_with_the_errors_flipped_passes_every_route(key: str) -> None:
+    """u = ŷ − y puts a nested sum on one side and a sum over two ranges on the other."""
+    checks = check_derivation(planned(key), workers=1)
+    assert {"gradient-alpha", "gradient-beta"} <= {check.key for check in checks}
+    assert {check.key: check.checks for check in checks if not check.passed} == {}
+
+
+MUTATIONS: dict[str, Callable[[sp.Basic], sp.Basic]] = {
+    "doubled": lambda side: 2 * side,
+    "negated": lambda side: -side,
+}
+MUTATED = [
+    (key, step.key, index)
+    for key in FLIPPED
+    for step in planned(key).steps
+    if step.key.startswith(("gradient", "update"))
+    for index, relation in enumerate(step.relations)
+    if relation.op != "in"
+]
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+@pytest.mark.parametrize(("key", "step_key", "index"), MUTATED)
+def test_a_planned_gradient_doubled_or_negated_is_rejected(
+    key: str, step_key: str, index: int, mutation: str
+) -> None:
+    step = next(step for step in planned(key).steps if step.key == step_key)
+    relation = step.relations[index]
+    wrong = dataclasses.replace(relation, rhs=MUTATIONS[mutation](relation.rhs))
+    checker = model_route(flipped(key), "symbolic")
+    with pytest.raises(CheckFailed, match="does not reduce to zero"):
+        checker.check(wrong, wrong.shape)

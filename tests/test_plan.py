@@ -4,6 +4,8 @@ planner refuses."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sympy as sp
 from sympy import HadamardProduct, MatAdd, MatMul, OneMatrix, Transpose
@@ -19,7 +21,7 @@ from derive.steps.derivation import Derivation, Relation
 from derive.steps.plan import plan
 from derive.verify.model_routes import model_route
 from derive.verify.routes import CheckFailed
-from derive.verify.step_checks import ROUTES
+from derive.verify.step_checks import ROUTES, check_derivation
 
 
 @pytest.fixture(scope="module", params=BUILTIN)
@@ -210,3 +212,31 @@ def test_every_route_rejects_every_computed_step_made_wrong(model: str) -> None:
 
 def _times(k: int, expr: sp.Basic) -> sp.Basic:
     return sp.MatMul(k, expr) if isinstance(expr, sp.MatrixExpr) else k * expr
+
+
+MORE = Path(__file__).resolve().parent / "data" / "more_models"
+MORE_GRADIENTS = {  # the gradients a textbook gives, as printed
+    "column_weights": {"b": "(1/m) 𝟏ᵀ u", "w": "(1/m) Xᵀ u + 2λ w"},
+    "mean": {"c": "-(2/m) 𝟏ᵀ u"},
+    "softplus_direct": {"alpha": "(1/m) 𝟏ᵀ (σ(z) - y)", "beta": "(1/m) (σ(z) - y)ᵀ X"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_GRADIENTS))
+def test_column_weights_a_mean_and_a_cost_without_intermediates(name: str) -> None:
+    """A column parameter w (z = X w + b), a parameter entering with a minus (u = y − c),
+    and a cost that uses the linear predictor directly (no chain: one factor)."""
+    spec = load_model(str(MORE / f"{name}.toml"))
+    steps = plan(spec)
+    for parameter, shown in MORE_GRADIENTS[name].items():
+        assert text(steps[f"gradient-{parameter}"].relations[0].rhs) == shown
+    assert all(check.passed for check in check_derivation(steps)), name
+    keys = [step.key for step in steps]
+    if name == "softplus_direct":
+        assert "chain-rule-signal" not in keys  # no ∂J/∂zᵢ = ∂J/∂zᵢ tautology
+
+
+def test_a_parameter_that_is_a_column_of_m_is_refused() -> None:
+    text_ = (MORE / "mean.toml").read_text(encoding="utf-8").replace('c = "1x1"', 'c = "m x 1"')
+    with pytest.raises(UnsupportedModel, match="the parameter c is m×1"):
+        plan(read_description(text_, "bad", "<test>"))

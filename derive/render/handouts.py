@@ -358,9 +358,8 @@ def _checked_handout(
     with language(lang):
         if isinstance(result.model, ModelSpec):
             document = build_handout(result, check_derivation(result), title)
-            if result.model.key in BUILTIN:
-                return document
-            return replace(document, description=result.model.text)  # for the notebook
+            own = None if result.model.key in BUILTIN else result.model.text  # for notebooks
+            return replace(document, description=own)
         with start_checks(result) as checks:
             worked = work(result)  # while the checks run in their own processes
             with _drawing(worked, scale, figures) as drawn:  # and so do the figures

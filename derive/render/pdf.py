@@ -2,7 +2,8 @@
 
 Used by handouts.py once the LaTeX handout is rendered (handout -> render -> pdf). latexmk
 runs without shell escape and without rc files in a scratch folder inside the output
-folder, with fixed dates so that the same LaTeX gives the same bytes.
+folder, with fixed dates so that the same LaTeX gives the same bytes. A build whose log says
+that no font had a character fails as an error does: the PDF would have blanks.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ TEX_FILES = {"en": ("lmodern.sty",), "zh": ("ctexart.cls",)}
 # Fixed date for TeX (\today and the PDF's dates) so that the same input gives the same bytes.
 SOURCE_DATE_EPOCH = "1700000000"
 LATEX_TIMEOUT_SECONDS = 120
+# A character that no font of the PDF has: XeTeX names it and its code point, pdfTeX its byte.
+_MISSING = re.compile(r"Missing character: There is no (\S+)(?: \((U\+[0-9A-F]+)\))?")
 
 
 class LatexError(DeriveError):
@@ -63,13 +66,17 @@ def build_pdf(
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
         done = _latexmk(folder, engine)
-        pdf = folder / "handout.pdf"
+        pdf, log = folder / "handout.pdf", _log(folder, done.stdout)
         if done.returncode != 0 or not pdf.exists():
-            log = folder / "handout.log"
-            raise LatexError(
-                latex_failure(log.read_text(errors="replace") if log.exists() else done.stdout)
-            )
+            raise LatexError(latex_failure(log))
+        _check_characters(log)
         return pdf.read_bytes()
+
+
+def _log(folder: Path, printed: str) -> str:
+    """The LaTeX log (TeX may write bytes that are not UTF-8), or what latexmk printed."""
+    log = folder / "handout.log"
+    return log.read_text(encoding="utf-8", errors="backslashreplace") if log.exists() else printed
 
 
 def _latexmk(folder: Path, engine: str) -> subprocess.CompletedProcess[str]:
@@ -90,6 +97,7 @@ def _latexmk(folder: Path, engine: str) -> subprocess.CompletedProcess[str]:
             env=env,
             capture_output=True,
             text=True,
+            errors="backslashreplace",  # TeX may print bytes that are not UTF-8
             timeout=LATEX_TIMEOUT_SECONDS,
             check=False,
         )
@@ -97,6 +105,24 @@ def _latexmk(folder: Path, engine: str) -> subprocess.CompletedProcess[str]:
         raise LatexError(
             gettext("LaTeX did not finish within {seconds} s").format(seconds=LATEX_TIMEOUT_SECONDS)
         ) from error
+
+
+def _check_characters(log: str) -> None:
+    """A PDF with blanks where characters should be is a failed build, not a handout."""
+    lost = missing_characters(log)
+    if lost:
+        raise LatexError(
+            gettext(
+                "PDF not built: the LaTeX fonts have no {characters}, which would be left blank"
+            ).format(characters=join_list(lost))
+        )
+
+
+def missing_characters(log: str) -> tuple[str, ...]:
+    """The characters a LaTeX log says no font had ("Missing character: There is no σ
+    (U+03C3) in font …"), each once: TeX leaves them out of the PDF and still succeeds."""
+    found = _MISSING.findall(log)
+    return tuple(dict.fromkeys(f"{char} ({code})" if code else char for char, code in found))
 
 
 def latex_failure(log: str) -> str:
