@@ -2,9 +2,9 @@
 
 Every character of user or prose text is printed as itself: LaTeX's special characters
 are escaped, hyphens are kept from joining into dashes, Greek letters and mathematical
-signs (α, σ, Ω, ᵀ, 𝟏, ∘, ≤, …) become LaTeX math, control characters are dropped, and for pdfLaTeX typographic punctuation
-becomes LaTeX's and any other character outside Latin-1, which its fonts cannot show,
-a question mark.
+signs (α, σ, Ω, ᵀ, 𝟏, ∘, ≤, …) become LaTeX math, control characters are dropped, and
+for pdfLaTeX typographic punctuation becomes LaTeX's and any other character outside
+Latin-1, which its fonts cannot show, a question mark.
 """
 
 from __future__ import annotations
