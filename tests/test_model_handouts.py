@@ -74,7 +74,7 @@ def test_the_logistic_handout_explains_in_the_models_own_words(tmp_path: Path) -
     html = (tmp_path / "handout.html").read_text(encoding="utf-8")
     assert "Logistic regression: the gradient, step by step" in html
     assert "squeezes each score into the interval from 0 to 1." in html  # from logistic.toml
-    assert "The denominators of the factors cancel" in html  # the step where p − y appears
+    assert "the denominators of the factors cancel (the second line)" in html  # p − y appears
     assert "Source article" not in html  # the article is cited for mse only
     zh = run(
         "handout",

@@ -112,6 +112,8 @@ def test_logistic_signal_collapses_to_p_minus_y() -> None:
     p, y = _s(spec, "p"), _s(spec, "y")
     assert sp.expand(signal.relations[-2].rhs - (p[spec.i, 0] - y[spec.i, 0]) / spec.m) == 0
     assert signal.relations[-1].lhs == MatrixDerivative(spec.J, _s(spec, "z"))
+    # the line between: each term multiplied out, its denominator cancelled
+    assert text(signal.relations[1].rhs) == "-(yᵢ (1 - pᵢ) - pᵢ (1 - yᵢ))/m"
 
 
 def test_poisson_chain_rule_has_two_paths_one_held() -> None:

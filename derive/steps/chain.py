@@ -58,6 +58,7 @@ class Signal:
     coefficient: sp.Expr
     entry: sp.Expr  # h's entry, so that ∂J/∂zᵢ = coefficient · entry
     vector: MatrixExpr  # h
+    distributed: sp.Expr | None = None  # the line between: denominators cancelled term by term
 
 
 class Graph:
@@ -177,7 +178,35 @@ def signal(graph: Graph) -> Signal:
         raise UnsupportedModel(gettext("the cost does not depend on the parameters"))
     product = sp.Add(*(sp.Mul(*(f.value for f in path)) for path in paths))
     coefficient, entry = textbook(product, graph.spec)
-    return Signal(paths, product, coefficient, entry, vectorize(entry, graph.spec))
+    vector = vectorize(entry, graph.spec)
+    return Signal(paths, product, coefficient, entry, vector, distributed(product))
+
+
+def distributed(product: sp.Expr) -> sp.Expr | None:
+    """The logistic line a student needs to see: a factor that is a sum of fractions
+    (yᵢ/pᵢ − (1 − yᵢ)/(1 − pᵢ)), each term multiplied by the other factors on its own so that
+    its denominator cancels: −(1/m)(yᵢ(1 − pᵢ) − (1 − yᵢ)pᵢ). None where there is no such sum."""
+    factors = sp.Mul.make_args(product)
+    sums = [f for f in factors if isinstance(f, sp.Add) and _divides(f)]
+    if len(sums) != 1:
+        return None
+    (fractions,) = sums
+    others = [f for f in factors if f is not fractions]
+    coefficient = sp.Mul(*(f for f in others if not _has_entry(f)))
+    rest = sp.Mul(*(f for f in others if _has_entry(f)))
+    terms = []
+    for term in fractions.args:
+        negative = term.could_extract_minus_sign()
+        magnitude = (-term if negative else term) * rest  # SymPy cancels the denominator
+        if _divides(magnitude):
+            return None
+        terms.append(sp.Mul(-1, magnitude, evaluate=False) if negative else magnitude)
+    return coefficient * sp.Add(*terms, evaluate=False)
+
+
+def _divides(expr: sp.Expr) -> bool:
+    """Whether an expression divides by entries (yᵢ/pᵢ), not only by numbers (1/m)."""
+    return bool(sp.denom(sp.together(expr)).atoms(MatrixElement))
 
 
 def textbook(expr: sp.Expr, spec: ModelSpec) -> tuple[sp.Expr, sp.Expr]:

@@ -180,6 +180,8 @@ class _Planner:
                     tuple(sorted(factor.because)),
                 )
         relations = [Relation(goal, "=", sig.product)]
+        if sig.distributed is not None:
+            relations.append(Relation(goal, "=", sig.distributed))
         simplified = sp.Mul(sig.coefficient, sig.entry, evaluate=False)
         if text(simplified) != text(sig.product):  # shown twice only when it changed
             relations.append(Relation(goal, "=", simplified))
@@ -375,7 +377,10 @@ def _total(terms: tuple[sp.Basic, ...]) -> sp.Basic | None:
 PROSE_SEVERAL_PATHS = N_(
     "{J} reaches {pivot} along more than one path; the chain rule adds one product per path."
 )
-PROSE_CANCELLED = N_("The denominators of the factors cancel, which is why the result is so short.")
+PROSE_CANCELLED = N_(
+    "Multiplied term by term, the denominators of the factors cancel (the second line); what "
+    "is left collapses to the short form, which is why the result is so simple."
+)
 PROSE_DIRECT = N_(
     "{param} also appears in {J} directly, in the penalty term; the derivative of that term "
     "is added to the chain-rule sum."
