@@ -187,7 +187,7 @@ def distributed(product: sp.Expr) -> sp.Expr | None:
     (yᵢ/pᵢ − (1 − yᵢ)/(1 − pᵢ)), each term multiplied by the other factors on its own so that
     its denominator cancels: −(1/m)(yᵢ(1 − pᵢ) − (1 − yᵢ)pᵢ). None where there is no such sum."""
     factors = sp.Mul.make_args(product)
-    sums = [f for f in factors if isinstance(f, sp.Add) and _divides(f)]
+    sums = [f for f in factors if isinstance(f, sp.Add) and divides_by_entries(f)]
     if len(sums) != 1:
         return None
     (fractions,) = sums
@@ -198,13 +198,13 @@ def distributed(product: sp.Expr) -> sp.Expr | None:
     for term in fractions.args:
         negative = term.could_extract_minus_sign()
         magnitude = (-term if negative else term) * rest  # SymPy cancels the denominator
-        if _divides(magnitude):
+        if divides_by_entries(magnitude):
             return None
         terms.append(sp.Mul(-1, magnitude, evaluate=False) if negative else magnitude)
     return coefficient * sp.Add(*terms, evaluate=False)
 
 
-def _divides(expr: sp.Expr) -> bool:
+def divides_by_entries(expr: sp.Expr) -> bool:
     """Whether an expression divides by entries (yᵢ/pᵢ), not only by numbers (1/m)."""
     return bool(sp.denom(sp.together(expr)).atoms(MatrixElement))
 

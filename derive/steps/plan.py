@@ -24,7 +24,7 @@ from derive.math.printing import text
 from derive.math.rules import local_derivative
 from derive.models.notation import fill_text, generic_entry, with_slots
 from derive.models.spec import ModelSpec, Prose, Quantity
-from derive.steps.chain import Graph, Signal, UnsupportedModel, signal
+from derive.steps.chain import Graph, Signal, UnsupportedModel, divides_by_entries, signal
 from derive.steps.derivation import Derivation, Relation, Step
 from derive.steps.plan_prose import PROSE
 
@@ -186,8 +186,8 @@ class _Planner:
         if text(simplified) != text(sig.product):  # shown twice only when it changed
             relations.append(Relation(goal, "=", simplified))
         relations.append(matrix_form)
-        before = any(_divides_by_entries(f.value) for path in sig.paths for f in path)
-        after = _divides_by_entries(sig.entry)
+        before = any(divides_by_entries(f.value) for path in sig.paths for f in path)
+        after = divides_by_entries(sig.entry)
         cancelled = (PROSE_CANCELLED,) if before and not after else ()
         yield _Draft("signal", "signal", tuple(relations), names, cancelled)
 
@@ -346,11 +346,6 @@ def _times(factor: sp.Expr, matrix: sp.Basic) -> sp.Basic:
         scalars, matrices = _split(matrix)
         return sp.MatMul(factor * sp.Mul(*scalars), *matrices)
     return sp.MatMul(factor, matrix)
-
-
-def _divides_by_entries(expr: sp.Expr) -> bool:
-    """Whether an entry expression divides by entries (yᵢ/pᵢ), not only by numbers (1/m)."""
-    return bool(sp.denom(sp.together(expr)).atoms(MatrixElement))
 
 
 def _slots(**names: str) -> dict[str, str]:
