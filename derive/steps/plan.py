@@ -11,6 +11,7 @@ it is penalized), the inner factor, the gradient in matrix and entry form, the u
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy import MatrixExpr, MatrixSymbol
@@ -48,21 +49,17 @@ def plan(spec: ModelSpec) -> Derivation:
     return Derivation(model=spec, steps=steps)
 
 
+@dataclass(frozen=True)
 class _Draft:
-    """A step before it is numbered: its key, kind (for the prose), slots, relations."""
+    """A step before it is numbered: its key, kind (for the prose), relations, the names
+    its prose's slots stand for, the extra sentences (msgids) and the description's words."""
 
-    def __init__(
-        self,
-        key: str,
-        kind: str,
-        relations: tuple[Relation, ...],
-        slots: dict[str, str] | None = None,
-        extra: tuple[str, ...] = (),
-        prose: Prose | None = None,
-    ) -> None:
-        self.key, self.kind, self.relations = key, kind, relations
-        self.slots = tuple((slots or {}).items())
-        self.extra, self.prose = extra, prose
+    key: str
+    kind: str
+    relations: tuple[Relation, ...]
+    slots: tuple[tuple[str, str], ...] = ()
+    extra: tuple[str, ...] = ()
+    prose: Prose | None = None
 
 
 class _Planner:
@@ -93,7 +90,7 @@ class _Planner:
         for quantity in S.declared:
             slots = _slots(quantity=quantity.name)
             if quantity.role == "constant":
-                slots["quantity_value"] = f"{quantity.name}_value"
+                slots += _slots(quantity_value=f"{quantity.name}_value")
             yield _Draft(
                 f"{quantity.role}-{quantity.name}",
                 quantity.role,
@@ -348,8 +345,8 @@ def _times(factor: sp.Expr, matrix: sp.Basic) -> sp.Basic:
     return sp.MatMul(factor, matrix)
 
 
-def _slots(**names: str) -> dict[str, str]:
-    return names
+def _slots(**names: str) -> tuple[tuple[str, str], ...]:
+    return tuple(names.items())
 
 
 def _terms(expr: sp.Basic) -> tuple[sp.Basic, ...]:
