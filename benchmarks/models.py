@@ -12,21 +12,18 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from startup import wall_time  # the same clock as the start-up benchmark
 
 HERE = Path(__file__).resolve().parent
 TARGET = 2.0  # at most this many times mse's time
 MODELS = ("mse", "ridge", "logistic", "poisson", "neuron", str(HERE / "five_intermediates.toml"))
 
 
-def wall_time(model: str) -> float:
-    command = [sys.executable, "-m", "derive", "steps", "--json", "--model", model]
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+def steps_time(model: str) -> float:
+    return wall_time([sys.executable, "-m", "derive", "steps", "--json", "--model", model])
 
 
 def main() -> None:
@@ -36,7 +33,7 @@ def main() -> None:
     times: dict[str, list[float]] = {model: [] for model in MODELS}
     for _ in range(runs):  # alternate, so that a busy moment touches every model alike
         for model in MODELS:
-            times[model].append(wall_time(model))
+            times[model].append(steps_time(model))
     base = statistics.median(times["mse"])
     worst = 0.0
     for model in MODELS:

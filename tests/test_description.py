@@ -105,7 +105,7 @@ def test_the_mse_cost_expands_to_the_articles(scale: str) -> None:
 def test_ridge_adds_the_penalty_and_keeps_it_at_the_other_scale() -> None:
     spec = load_model("ridge")
     beta, lam = spec.symbol("beta"), spec.symbol("lambda")
-    assert spec.defaults() == {lam: sp.Rational(1, 10)}
+    assert {c.symbol: c.default for c in spec.constants} == {lam: sp.Rational(1, 10)}
     assert spec.cost.args[1] == MatMul(lam, beta, Transpose(beta))
     half = load_model("ridge", "1/(2m)")
     data_term, penalty = spec.cost.args
@@ -221,7 +221,7 @@ value = "-(1/m) (y^T log(p) + (1 - y)^T log(1 - p)) + lambda ‖beta‖^2"
     )
     spec = read(text.replace("SIGMA", SIGMA))
     lam = spec.symbol("lambda")
-    assert spec.defaults() == {lam: sp.Rational(1, 100)}
+    assert {c.symbol: c.default for c in spec.constants} == {lam: sp.Rational(1, 100)}
     assert spec.cost.args[1] == MatMul(lam, SquaredNorm(spec.symbol("beta")))
 
 
@@ -270,7 +270,9 @@ value = "(1/m) sum(μ - y ∘ log(mu)) + λ theta θ^T"
     assert [q.name for q in spec.parameters] == ["theta", "alpha"]
     assert spec.symbol("lambda") == Symbol("lambda", real=True)
     assert spec.symbol("mu") == MatrixSymbol("mu", spec.m, 1)
-    assert spec.defaults() == {Symbol("lambda", real=True): sp.Rational(1, 2)}
+    assert {c.symbol: c.default for c in spec.constants} == {
+        Symbol("lambda", real=True): sp.Rational(1, 2)
+    }
 
 
 def test_a_number_valued_1x1_intermediate_is_a_symbol_and_a_1x1_product_a_matrix() -> None:
@@ -571,3 +573,12 @@ def test_mangled_built_in_files_give_a_model_or_a_description_error() -> None:
     assert models > 50
     assert len(messages) > 400
     assert not [message for message in messages if "\n" in message]
+
+
+def test_a_constant_is_shown_as_the_description_writes_it() -> None:
+    from derive.models.notation import decimal
+
+    shown = {"1/10": "0.1", "5/2": "2.5", "-3/4": "-0.75", "1/200": "0.005", "100": "100"}
+    for value, text in shown.items():
+        assert decimal(sp.Rational(value)) == text
+    assert decimal(sp.Rational(1, 3)) == "1/3"  # no exact decimal

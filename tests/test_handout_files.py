@@ -65,7 +65,17 @@ def variant(
     return made_once
 
 
-def _text(pdf: Path, *options: str) -> str:
+def latexmk(folder: Path, chinese: bool) -> str:
+    """Compile folder/handout.tex alone, as a user would; its log, after a clean exit."""
+    engine = "-xelatex" if chinese else "-pdf"
+    command = ["latexmk", "-norc", engine, "-interaction=nonstopmode", "-halt-on-error"]
+    done = subprocess.run([*command, "handout.tex"], cwd=folder, capture_output=True, check=False)
+    log = (folder / "handout.log").read_text(encoding="utf-8", errors="backslashreplace")
+    assert done.returncode == 0, log[-2000:]
+    return log
+
+
+def pdf_text(pdf: Path, *options: str) -> str:
     done = subprocess.run(
         ["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True, check=True
     )
@@ -97,7 +107,7 @@ def page_ends(pdf: Path, columns: int = 1, count: int = 3) -> list[list[str]]:
         for column in range(columns):
             crop = ("-x", str(int(column * width / columns)), "-y", "0")
             crop += ("-W", str(int(width / columns)), "-H", str(int(height)))
-            text = _text(pdf, "-f", str(page), "-l", str(page), *(crop if columns > 1 else ()))
+            text = pdf_text(pdf, "-f", str(page), "-l", str(page), *(crop if columns > 1 else ()))
             lines = [squeezed(line) for line in text.splitlines()]
             ends.append([line for line in lines if line and not line.isdigit()][-count:])
     return ends
@@ -164,16 +174,7 @@ def test_the_tex_compiles_alone_with_latexmk_without_errors_or_overfull_lines(
     (tmp_path / "handout.tex").write_bytes((written / "handout.tex").read_bytes())
     if (written / "figures").exists():
         shutil.copytree(written / "figures", tmp_path / "figures")
-    engine = "-xelatex" if name.startswith("zh") else "-pdf"
-    done = subprocess.run(
-        ["latexmk", engine, "-interaction=nonstopmode", "-halt-on-error", "handout.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    log = (tmp_path / "handout.log").read_text(errors="replace")
-    assert done.returncode == 0, log[-2000:]
+    log = latexmk(tmp_path, chinese=name.startswith("zh"))
     assert "Overfull \\hbox" not in log
     assert not re.search(r"^! ", log, re.MULTILINE)
 
@@ -182,7 +183,7 @@ def test_the_pdf_shows_every_step_title_and_the_key_formulas(
     need: Need, written: Path, mean: Derivation
 ) -> None:
     need("latexmk", "pdflatex", "pdftotext")
-    text = _text(written / "handout.pdf")
+    text = pdf_text(written / "handout.pdf")
     for step in mean:
         assert f"Step {step.number}. {step.title}" in text
     squeezed = re.sub(r"\s+", "", text)
@@ -215,7 +216,7 @@ def test_a_hostile_title_comes_out_literally(need: Need, tmp_path: Path) -> None
     need("latexmk", "pdflatex", "pdftotext")
     _handout(tmp_path, "--title", HOSTILE_TITLE)
     assert not (tmp_path / "pwned").exists()
-    title = " ".join(_text(tmp_path / "handout.pdf").split("Linear regression")[0].split())
+    title = " ".join(pdf_text(tmp_path / "handout.pdf").split("Linear regression")[0].split())
     assert title == HOSTILE_TITLE
     html = (tmp_path / "handout.html").read_text()
     assert "<script>" not in html
@@ -256,7 +257,7 @@ def test_without_latex_the_command_still_succeeds_and_names_the_packages(
 
 def test_the_pdf_has_the_worked_example_with_its_numbers(need: Need, written: Path) -> None:
     need("latexmk", "pdflatex", "pdftotext")
-    text = _text(written / "handout.pdf")
+    text = pdf_text(written / "handout.pdf")
     assert "A worked example" in text
     squeezed = re.sub(r"\s+", "", text)
     for number in ("14.935", "1.445", "0.985", "−13.45", "0.1896", "0.75"):
@@ -299,7 +300,7 @@ def test_the_figures_stay_in_the_worked_example(variant: Callable[[str], Path], 
             squeezed(gettext("Check your own derivation")),
         )
         slip = squeezed(gettext("correct")) + ":"
-    pages = [squeezed(page) for page in _text(folder / "handout.pdf").split("\f")]
+    pages = [squeezed(page) for page in pdf_text(folder / "handout.pdf").split("\f")]
     text = "".join(pages)  # the heading is in the contents too: its last occurrence
     assert all(text.find(table) < text.find(caption) < text.rfind(check) for caption in captions)
     last = [page for page in pages if check in page][-1]
@@ -325,8 +326,8 @@ def test_a_compact_handout_has_half_the_pages_or_fewer_and_no_figures(
     assert "includegraphics" not in (compact / "handout.tex").read_text(encoding="utf-8")
     with language(lang):
         about = squeezed(gettext(EXAMPLE["figures"]))
-    assert about in squeezed(_text(variant(f"{lang}-{paper}") / "handout.pdf"))
-    text = squeezed(_text(compact / "handout.pdf"))
+    assert about in squeezed(pdf_text(variant(f"{lang}-{paper}") / "handout.pdf"))
+    text = squeezed(pdf_text(compact / "handout.pdf"))
     assert about not in text
     assert "0.1896" in text  # the rest of the sentence on the bound stays
 
@@ -336,7 +337,7 @@ def test_the_source_article_is_cited(variant: Callable[[str], Path], name: str) 
     folder = variant(name)
     with language(name[:2]):
         author = gettext(SOURCE.author)
-    for output in (_text(folder / "handout.pdf"), (folder / "handout.html").read_text()):
+    for output in (pdf_text(folder / "handout.pdf"), (folder / "handout.html").read_text()):
         text = squeezed(output)
         for part in (author, SOURCE.title, SOURCE.venue, str(SOURCE.year), SOURCE.url):
             assert squeezed(part) in text, part

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from browser_tools import MATH_FONTS, glyphs, platform_fonts
 from click.testing import CliRunner
+from test_handout_files import latexmk, pdf_text
 from test_printing_browser import RING, SIGMA
 
 from derive.cli.main import cli
@@ -126,28 +126,9 @@ def test_the_logistic_pdf_builds_without_overfull_lines(
         "handout", "--model", "logistic", "--lang", lang, "--format", "tex", "--out", str(tmp_path)
     )
     assert result.exit_code == 0, result.output
-    done = subprocess.run(
-        [
-            "latexmk",
-            f"-{'xelatex' if lang == 'zh' else 'pdf'}",
-            "-interaction=nonstopmode",
-            "-halt-on-error",
-            "handout.tex",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    log = (tmp_path / "handout.log").read_text(errors="replace")
-    assert done.returncode == 0, log[-2000:]
+    log = latexmk(tmp_path, chinese=lang == "zh")
     assert "Overfull \\hbox" not in log
-    text = subprocess.run(
-        ["pdftotext", str(tmp_path / "handout.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdf_text(tmp_path / "handout.pdf")
     squeezed = re.sub(r"\s+", "", text)
     title = "Step12.Theproduct:thederivativebyz" if lang == "en" else "第12步乘积：对z的导数"
     assert title in squeezed

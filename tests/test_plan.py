@@ -134,24 +134,9 @@ def test_steps_are_numbered_in_order_with_unique_keys(planned: Derivation) -> No
     assert len({step.key for step in planned}) == len(planned)
 
 
-USER_MODEL = """
-title = "Weighted least squares"
-[data]
-X = "m x n"
-y = "m x 1"
-w = { shape = "m x 1", values = "positive" }
-[parameters]
-alpha = "1x1"
-beta = "1 x n"
-[[intermediates]]
-name = "z"
-value = "alpha + X beta^T"
-[[intermediates]]
-name = "u"
-value = "y - z"
-[cost]
-value = "(1/m) (w .* u)^T u"
-"""
+USER_MODEL = (Path(__file__).resolve().parent / "data" / "models" / "weighted.toml").read_text(
+    encoding="utf-8"
+)
 
 
 def test_a_user_model_plans_to_the_weighted_gradient() -> None:

@@ -5,7 +5,6 @@ is not built."""
 from __future__ import annotations
 
 import re
-import subprocess
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from test_handout_files import latexmk, pdf_text
 
 from derive.cli.main import cli
 from derive.core.i18n import gettext, join_list, language
@@ -67,7 +67,6 @@ class Built:
     """A handout compiled by latexmk beside its .tex, and what its files say."""
 
     lang: str
-    tex: str
     log: str
     text: str
 
@@ -86,27 +85,12 @@ def built(
         "handout", "--model", str(model), "--lang", lang, "--format", "tex", "--out", str(out)
     )
     assert result.exit_code == 0, result.output
-    engine = "-xelatex" if lang == "zh" else "-pdf"
-    done = subprocess.run(
-        ["latexmk", "-norc", engine, "-interaction=nonstopmode", "-halt-on-error", "handout.tex"],
-        cwd=out,
-        capture_output=True,
-        check=False,
-    )
-    log = (out / "handout.log").read_text(encoding="utf-8", errors="backslashreplace")
-    assert done.returncode == 0, log[-2000:]
-    pdf = (out / "handout.pdf").read_bytes()
+    log = latexmk(out, chinese=lang == "zh")
     return Built(
         lang=lang,
-        tex=(out / "handout.tex").read_text(encoding="utf-8"),
         log=log,
-        text=_pdf_text(pdf),
+        text=_same(pdf_text(out / "handout.pdf")),
     )
-
-
-def _pdf_text(pdf: bytes) -> str:
-    done = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
-    return _same(done.stdout.decode("utf-8"))
 
 
 def _same(text: str) -> str:

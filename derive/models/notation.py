@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, localcontext
 
 import sympy as sp
 
@@ -97,20 +98,16 @@ def spec_symbols(spec: ModelSpec) -> dict[str, sp.Basic]:
 
 def decimal(value: sp.Rational) -> str:
     """A constant as a description writes it: 1/10 as 0.1 when the decimal is exact."""
-    p, q = int(value.p), int(value.q)
-    twos_fives = q
+    rest = int(value.q)
     for prime in (2, 5):
-        while twos_fives % prime == 0:
-            twos_fives //= prime
-    if twos_fives != 1:
-        return f"{p}/{q}"
-    digits = 0
-    while (p * 10**digits) % q:
-        digits += 1
-    whole = abs(p) * 10**digits // q
-    text = str(whole).rjust(digits + 1, "0")
-    shown = text[:-digits] + "." + text[-digits:] if digits else text
-    return ("-" if p < 0 else "") + shown
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:  # 1/3 has no exact decimal
+        return f"{value.p}/{value.q}"
+    with localcontext() as context:
+        context.prec = 60  # enough for any p/(2^a 5^b) a description can write
+        exact = Decimal(int(value.p)) / Decimal(int(value.q))
+    return format(exact.normalize(), "f")
 
 
 def generic_entry(symbol: sp.Basic, spec: ModelSpec) -> sp.Basic:

@@ -123,11 +123,3 @@ class ModelSpec:
     def sizes(self, m: int, n: int) -> dict[Symbol, int]:
         """A substitution that fixes the symbolic sizes."""
         return {self.m: m, self.n: n}
-
-    def defaults(self) -> dict[Symbol, sp.Rational]:
-        """The constants' default values."""
-        return {
-            item.symbol: item.default
-            for item in self.constants
-            if isinstance(item.symbol, Symbol) and item.default is not None
-        }

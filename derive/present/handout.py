@@ -106,9 +106,7 @@ def build_handout(
     cost = derivation["cost"].relations[0]
     planned = isinstance(model, ModelSpec)
     if isinstance(model, ModelSpec):
-        keys = tuple(step.key for step in derivation if step.relations[0].op == "in")[
-            : len(model.declared)
-        ]
+        keys = tuple(f"{quantity.role}-{quantity.name}" for quantity in model.declared)
         default_title = gettext(PLANNED_TITLE).format(model=model.title.get(current()))
         subtitle = gettext(PLANNED_SUBTITLE).format(model=model.title.get(current()))
         scale = model.scale or "1/m"
