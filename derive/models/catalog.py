@@ -31,6 +31,13 @@ def builtin_text(name: str) -> str:
     return folder.joinpath(f"{name}.toml").read_text(encoding="utf-8")
 
 
+def is_builtin(spec: ModelSpec, name: str | None = None) -> bool:
+    """Whether `spec` is the built-in model of its key (or of `name`), not a file that took
+    the same name: its text is the built-in description's."""
+    key = name or spec.key
+    return key in BUILTIN and spec.text == builtin_text(key)
+
+
 def load_model(name_or_path: str, scale: str | None = None) -> ModelSpec:
     """A built-in model by name, or the model of a description file; `scale` ("1/m" or
     "1/(2m)", None for the model's own) picks the factor in front of the cost where the

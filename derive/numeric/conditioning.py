@@ -202,17 +202,21 @@ def curvature(moments: tuple[Array, Array, Array, float, float], m: int, scale: 
         theta[j] = 1.0
         _, grad_alpha, grad_beta = code.on_moments(theta[0], theta[None, 1:], *no_target, m)
         columns.append(np.concatenate([[scalar(grad_alpha)], np.ravel(grad_beta)]))
-    hessian = np.column_stack(columns)
-    hessian = (hessian + hessian.T) / 2
-    root = np.sqrt(np.diag(hessian))
+    factor = 2 * code.model.coefficient * code.model.m
+    return of_hessian(np.column_stack(columns), f"H = ({factor}/m)·X̃ᵀX̃")
+
+
+def of_hessian(hessian: Array, text: str) -> Curvature:
+    """The `Curvature` of a Hessian (made exactly symmetric), described as `text`."""
+    hessian = np.asarray((hessian + hessian.T) / 2, dtype=np.float64)
+    root = np.sqrt(np.abs(np.diag(hessian)))
     root[root == 0] = 1.0  # a column of zeros stays a zero row: a null direction
     scale_free, directions = np.linalg.eigh(hessian / np.outer(root, root))
-    factor = 2 * code.model.coefficient * code.model.m
     return Curvature(
-        np.linalg.eigvalsh(hessian),
+        np.asarray(np.linalg.eigvalsh(hessian), dtype=np.float64),
         scale_free,
         directions[:, 0],
-        f"H = ({factor}/m)·X̃ᵀX̃",
+        text,
         np.linalg.eigh(hessian)[1],
     )
 

@@ -1,0 +1,595 @@
+"""Gradient descent for every model of the family, with the planner's generated gradients.
+
+Numeric stage, beside descent.py (the article's mse keeps its own `fit`): the data are
+checked for the model's kinds of values (labels 0/1, counts), the step size is chosen by
+what is known of the model's curvature, and the descent stops on convergence, a stall,
+divergence, or — for logistic regression — separable data, where no minimiser exists.
+
+Step sizes (`Policy`):
+- **hessian** — a quadratic cost (ridge, weighted least squares: the gradient is affine in
+  the parameters, found symbolically): H from the generated gradient at the unit vectors,
+  η = 2/(λmax + λmin) by default, refused at or above 2/λmax; each step costs O(n²) in the
+  Gram form ∇J(θ) = ∇J(0) + Hθ, the same iterates as stepping on the data.
+- **sigmoid** — logistic regression: H ⪯ X̃ᵀX̃/(4m) because σ′ ≤ 1/4, so L = λmax/(4m)
+  bounds the curvature everywhere and η = 1/L (safe below 2/L) is the default.
+- **armijo** — every other model (Poisson, the neuron, a description file): no global
+  bound, so each step backtracks from twice the last step, halving until the cost falls by
+  at least 10⁻⁴·η‖∇J‖² (Armijo's condition); the halvings are counted and reported.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from array import array
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import numpy as np
+import sympy as sp
+from numpy.typing import ArrayLike
+
+from derive.core.errors import DeriveError, DivergenceError, InputError
+from derive.core.i18n import gettext
+from derive.math.entrywise import Entrywise
+from derive.models.catalog import is_builtin
+from derive.models.spec import ModelSpec, Quantity
+from derive.numeric import defaults
+from derive.numeric.arrays import Array
+from derive.numeric.conditioning import Curvature, check_arrays, of_hessian
+from derive.numeric.model_code import ModelCode, model_code
+from derive.numeric.results import frozen
+from derive.numeric.scaling import Scaling
+
+PolicyName = Literal["hessian", "sigmoid", "armijo"]
+Progress = Callable[[int, float], None]
+
+ARMIJO = 1e-4  # the fraction of the first-order decrease a backtracking step must achieve
+ROUNDING = 64 * float(np.finfo(np.float64).eps)  # how far rounding can move a computed cost
+MAX_HALVINGS = 60  # halvings in one step before the step counts as failed
+RISE_LIMIT = 5  # consecutive rising costs that count as divergence (fixed steps)
+STALL_PATIENCE = 1000  # steps without a smaller gradient that count as a stall
+SEPARATION_EVERY = 50  # steps between two looks for a separating hyperplane
+PROGRESS_EVERY = 0.1  # seconds between progress reports
+CONVEX = {"mse": True, "ridge": True, "logistic": True, "poisson": True, "neuron": False}
+
+
+class SeparableError(DeriveError):
+    """Logistic regression on separable data: no minimiser exists (exit code 1)."""
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
+class ModelFit:
+    """The outcome of gradient descent on one model.
+
+    `parameters` maps each parameter's name to its value (a float for a 1×1 parameter, a
+    read-only 1-D array otherwise), on the scale of the data given. `costs[k]` is J after k
+    steps. `policy` says how the step was chosen; `lr` is the constant step (hessian,
+    sigmoid) or the first trial step (armijo), `lr_max` the bound where one is known;
+    `halvings` counts the backtracking halvings. `convex` is False for a model with local
+    minima (the neuron) and None where it is not known (a description file).
+    """
+
+    model: str
+    parameters: Mapping[str, float | Array]
+    costs: Array
+    iterations: int
+    converged: bool
+    policy: PolicyName
+    lr: float
+    lr_max: float | None
+    halvings: int
+    gradient_norm: float
+    tol: float
+    stalled: bool
+    convex: bool | None
+    standardized: bool
+
+    @property
+    def cost(self) -> float:
+        return float(self.costs[-1])
+
+    @property
+    def alpha(self) -> float:
+        value = self.parameters["alpha"]
+        return float(value) if isinstance(value, float) else float(np.ravel(value)[0])
+
+    @property
+    def beta(self) -> Array:
+        return np.atleast_1d(np.asarray(self.parameters["beta"], dtype=np.float64))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where one parameter sits in the flat vector θ the descent steps on."""
+
+    quantity: Quantity
+    shape: tuple[int, int]
+    start: int
+
+    @property
+    def size(self) -> int:
+        return self.shape[0] * self.shape[1]
+
+    def value(self, theta: Array) -> float | Array:
+        part = theta[self.start : self.start + self.size]
+        return float(part[0]) if self.shape == (1, 1) else part.reshape(self.shape)
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
+class Problem:
+    """A model's generated code bound to data: J(θ) and ∇J(θ) for the flat vector θ."""
+
+    code: ModelCode
+    values: tuple[object, ...]  # the data in the order of the code's arguments
+    constants: tuple[float, ...]
+    slots: tuple[Slot, ...]
+    m: int
+
+    @property
+    def size(self) -> int:
+        return sum(slot.size for slot in self.slots)
+
+    def _arguments(self, theta: Array) -> list[object]:
+        return [
+            *self.values,
+            *(slot.value(theta) for slot in self.slots),
+            *self.constants,
+            self.m,
+        ]
+
+    def evaluate(self, theta: Array) -> tuple[float, Array]:
+        cost, *gradients = self.code.cost_and_gradients(*self._arguments(theta))
+        return float(cost), np.concatenate([np.ravel(g) for g in gradients])
+
+    def cost(self, theta: Array) -> float:
+        return float(self.code.cost(*self._arguments(theta))[0])
+
+
+def fit_model(
+    spec: ModelSpec,
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    data: Mapping[str, ArrayLike] | None = None,
+    constants: Mapping[str, float] | None = None,
+    lr: float | Literal["auto"] = "auto",
+    iterations: int = defaults.ITERATIONS,
+    tol: float = defaults.TOL,
+    standardize: bool = False,
+    progress: Progress | None = None,
+) -> ModelFit:
+    """Fit `spec` to features X (m×n) and target y by gradient descent from zero.
+
+    `data` gives any other data the model declares (a weight column w), `constants` any
+    constant other than its default (λ). Raises `InputError` for data the model cannot
+    take (the first bad row named), `DivergenceError` for a step at or above a quadratic
+    model's bound or a run that diverged, `SeparableError` for separable data in logistic
+    regression."""
+    features, target = check_arrays(X, y)
+    check_target(spec, target[:, 0])
+    scaling = _scaling(spec, features) if standardize else None
+    used = features if scaling is None else scaling.apply(features)
+    problem = bind(spec, used, target, data or {}, constants or {})
+    policy = policy_of(spec)
+    watch = _Watch(tol, progress)
+    theta = np.zeros(problem.size)
+    start_cost, start_gradient = problem.evaluate(theta)
+    watch.begin(start_cost, start_gradient)
+    separating = _separating(spec, problem) if _may_separate(spec) else None
+    if policy == "hessian":
+        curvature = hessian_curvature(problem)
+        step = curvature.auto if lr == "auto" else float(lr)
+        _refuse_divergent(step, curvature)
+        theta, steps = _fixed(problem, theta, step, iterations, watch, _gram(problem, curvature))
+        lr_max: float | None = curvature.bound
+        halvings = 0
+    elif policy == "sigmoid":
+        bound = sigmoid_bound(used)
+        step = bound / 2 if lr == "auto" else float(lr)
+        theta, steps = _fixed(problem, theta, step, iterations, watch, None, separating)
+        lr_max, halvings = bound, 0
+    else:
+        step = 1.0 if lr == "auto" else float(lr)
+        theta, steps, halvings = _backtracking(problem, theta, step, iterations, watch, separating)
+        lr_max = None
+    if separating is not None and watch.relative > tol:
+        separating(theta, steps)
+    parameters = _restore(problem, theta, scaling)
+    return ModelFit(
+        model=spec.key,
+        parameters=parameters,
+        costs=frozen(np.asarray(watch.costs)),
+        iterations=steps,
+        converged=watch.relative <= tol,
+        policy=policy,
+        lr=step,
+        lr_max=lr_max,
+        halvings=halvings,
+        gradient_norm=watch.relative,
+        tol=tol,
+        stalled=watch.stalled,
+        convex=CONVEX[spec.key] if is_builtin(spec) else None,
+        standardized=scaling is not None,
+    )
+
+
+# --- the data ---------------------------------------------------------------------------
+
+
+def check_target(spec: ModelSpec, y: Array) -> None:
+    """Refuse a target the model cannot take, naming the first bad row (from 1)."""
+    kind = target_quantity(spec).kind
+    if kind == "binary":
+        bad = np.flatnonzero((y != 0) & (y != 1))
+        need = gettext("labels 0 or 1")
+    elif kind == "counts":
+        bad = np.flatnonzero((y < 0) | (y != np.floor(y)))
+        need = gettext("counts: whole numbers 0, 1, 2, …")
+    elif kind == "positive":
+        bad = np.flatnonzero(y <= 0)
+        need = gettext("positive numbers")
+    else:
+        return
+    if len(bad):
+        raise InputError(
+            gettext("{model} needs {need} as its target; row {row} has {value}").format(
+                model=spec.key, need=need, row=int(bad[0]) + 1, value=f"{y[bad[0]]:g}"
+            )
+        )
+
+
+def features_quantity(spec: ModelSpec) -> Quantity:
+    """The m×n data of the model (X)."""
+    for quantity in spec.data:
+        if quantity.shape == (spec.m, spec.n):
+            return quantity
+    raise InputError(gettext("{model} declares no m×n data to fit").format(model=spec.key))
+
+
+def target_quantity(spec: ModelSpec) -> Quantity:
+    """The m×1 data the model predicts: the one named y, else the first m×1 data."""
+    columns = [q for q in spec.data if q.shape == (spec.m, 1)]
+    named = [q for q in columns if q.name == "y"]
+    if not columns:
+        raise InputError(gettext("{model} declares no m×1 target to fit").format(model=spec.key))
+    return (named or columns)[0]
+
+
+def other_data(spec: ModelSpec) -> tuple[Quantity, ...]:
+    """The data besides X and the target (a weight column w), read from columns of their
+    own names."""
+    taken = {features_quantity(spec).name, target_quantity(spec).name}
+    return tuple(q for q in spec.data if q.name not in taken)
+
+
+def bind(
+    spec: ModelSpec,
+    X: Array,
+    y: Array,
+    data: Mapping[str, ArrayLike],
+    constants: Mapping[str, float],
+) -> Problem:
+    """The model's code with its data, constants and the layout of its parameters."""
+    m, n = X.shape
+    sizes = {spec.m: m, spec.n: n}
+    values: list[object] = []
+    for quantity in spec.data:
+        if quantity.name == features_quantity(spec).name:
+            values.append(X)
+        elif quantity.name == target_quantity(spec).name:
+            values.append(y)
+        elif quantity.name in data:
+            values.append(_column(quantity, data[quantity.name], m))
+        else:
+            raise InputError(
+                gettext("{model} needs the data {name}: give a column of that name").format(
+                    model=spec.key, name=quantity.name
+                )
+            )
+    unknown = sorted(set(constants) - {q.name for q in spec.constants})
+    if unknown:
+        raise InputError(
+            gettext("{model} has no constant {name}").format(model=spec.key, name=unknown[0])
+        )
+    chosen = tuple(
+        float(constants.get(q.name, q.default if q.default is not None else math.nan))
+        for q in spec.constants
+    )
+    slots, start = [], 0
+    for quantity in spec.parameters:
+        rows, cols = (int(sp.sympify(s).subs(sizes)) for s in quantity.shape)
+        slots.append(Slot(quantity, (rows, cols), start))
+        start += rows * cols
+    return Problem(model_code(spec), tuple(values), chosen, tuple(slots), m)
+
+
+def _column(quantity: Quantity, values: ArrayLike, m: int) -> Array:
+    column = np.asarray(values, dtype=np.float64).reshape(-1, 1)
+    if column.shape[0] != m or not np.isfinite(column).all():
+        raise InputError(
+            gettext("the data {name} must be {m} finite numbers").format(name=quantity.name, m=m)
+        )
+    return column
+
+
+# --- the step size ----------------------------------------------------------------------
+
+
+def policy_of(spec: ModelSpec) -> PolicyName:
+    """How the step size of `spec` is chosen (see the module's text)."""
+    if is_builtin(spec, "logistic"):
+        return "sigmoid"
+    return "hessian" if is_quadratic(spec) else "armijo"
+
+
+@cache
+def is_quadratic(spec: ModelSpec) -> bool:
+    """Whether J is a polynomial of degree at most 2 in the parameters' entries, decided by
+    SymPy on explicit matrices at m = 3, n = 2 (every name expanded)."""
+    cost = spec.cost
+    for symbol, definition in spec.definitions[1:]:  # outermost first
+        cost = cost.xreplace({symbol: definition})
+    sizes = spec.sizes(3, 2)
+    explicit = sp.sympify(cost).subs(sizes).doit()
+    if isinstance(explicit, sp.MatrixExpr):
+        explicit = explicit.as_explicit()
+    value = explicit[0, 0] if isinstance(explicit, sp.MatrixBase) else explicit
+    entries: list[sp.Basic] = []
+    for quantity in spec.parameters:
+        symbol = quantity.symbol.subs(sizes)
+        entries += list(symbol.as_explicit()) if isinstance(symbol, sp.MatrixExpr) else [symbol]
+    polynomial = sp.expand(value)
+    if not polynomial.is_polynomial(*entries):
+        return False
+    return bool(sp.Poly(polynomial, *entries).total_degree() <= 2)
+
+
+def hessian_curvature(problem: Problem) -> Curvature:
+    """H of a quadratic cost: its columns are ∇J(eₖ) − ∇J(0), by the generated code."""
+    _, base = problem.evaluate(np.zeros(problem.size))
+    columns = []
+    for k in range(problem.size):
+        unit = np.zeros(problem.size)
+        unit[k] = 1.0
+        columns.append(problem.evaluate(unit)[1] - base)
+    return of_hessian(np.column_stack(columns), "H")
+
+
+def sigmoid_bound(X: Array) -> float:
+    """2/L for L = λmax(X̃ᵀX̃)/(4m), X̃ = [𝟏 X]: the curvature of logistic regression is at
+    most L everywhere (σ′ ≤ 1/4), so any step below 2/L lowers the cost."""
+    m = X.shape[0]
+    gram = np.empty((X.shape[1] + 1, X.shape[1] + 1))
+    gram[0, 0] = m
+    gram[0, 1:] = gram[1:, 0] = X.sum(axis=0)
+    gram[1:, 1:] = X.T @ X
+    return float(2.0 / (np.linalg.eigvalsh(gram)[-1] / (4 * m)))
+
+
+def _refuse_divergent(lr: float, found: Curvature) -> None:
+    if lr >= found.bound:
+        raise DivergenceError(
+            gettext(
+                "the learning rate {lr} is at or above the stability bound "
+                "2/λmax = {bound} ({hessian}): "
+                "gradient descent would diverge; use a smaller rate or 'auto'"
+            ).format(lr=f"{lr:.6g}", bound=f"{found.bound:.6g}", hessian=found.hessian_text)
+        )
+
+
+# --- the descent --------------------------------------------------------------------------
+
+
+def _gram(problem: Problem, curvature: Curvature) -> Callable[[Array], tuple[float, Array]]:
+    """J and ∇J of a quadratic cost from its values at 0: J(0) + bᵀθ + θᵀHθ/2, b + Hθ."""
+    zero = np.zeros(problem.size)
+    cost0, base = problem.evaluate(zero)
+    hessian = curvature.directions @ np.diag(curvature.eigenvalues) @ curvature.directions.T
+
+    def evaluate(theta: Array) -> tuple[float, Array]:
+        gradient = base + hessian @ theta
+        return cost0 + float(base @ theta) + 0.5 * float(theta @ hessian @ theta), gradient
+
+    return evaluate
+
+
+def _fixed(
+    problem: Problem,
+    theta: Array,
+    lr: float,
+    iterations: int,
+    watch: _Watch,
+    gram: Callable[[Array], tuple[float, Array]] | None,
+    separating: Callable[[Array, int], None] | None = None,
+) -> tuple[Array, int]:
+    """Constant steps θ ← θ − η∇J until the watch says stop."""
+    evaluate = gram or problem.evaluate
+    _, gradient = evaluate(theta)
+    step = 0
+    going = watch.relative > watch.tol
+    with np.errstate(over="ignore", invalid="ignore"):
+        while going and step < iterations:
+            theta = theta - lr * gradient
+            cost, gradient = evaluate(theta)
+            step += 1
+            going = watch.check(step, cost, gradient, fixed=True)
+            if separating is not None and step % SEPARATION_EVERY == 0:
+                separating(theta, step)
+    if gram is not None:  # the last cost measured on the data, not from the moments
+        watch.costs[-1] = problem.cost(theta)
+    return theta, step
+
+
+def _backtracking(
+    problem: Problem,
+    theta: Array,
+    lr: float,
+    iterations: int,
+    watch: _Watch,
+    separating: Callable[[Array, int], None] | None,
+) -> tuple[Array, int, int]:
+    """Steps with Armijo's backtracking: try twice the last step, halve until the cost
+    falls by ARMIJO·η‖∇J‖²."""
+    cost, gradient = problem.evaluate(theta)
+    step, halvings, trial = 0, 0, lr
+    going = watch.relative > watch.tol
+    with np.errstate(over="ignore", invalid="ignore"):
+        while going and step < iterations:
+            squared = float(gradient @ gradient)
+            for _ in range(MAX_HALVINGS):
+                candidate = theta - trial * gradient
+                new_cost, new_gradient = problem.evaluate(candidate)
+                if _acceptable(cost, new_cost, trial * squared, squared, new_gradient):
+                    break
+                trial /= 2
+                halvings += 1
+            else:
+                watch.stalled = True
+                break
+            theta, cost, gradient = candidate, new_cost, new_gradient
+            step += 1
+            going = watch.check(step, cost, gradient, fixed=False)
+            if separating is not None and step % SEPARATION_EVERY == 0:
+                separating(theta, step)
+            trial *= 2
+    return theta, step, halvings
+
+
+def _acceptable(
+    cost: float, new_cost: float, decrease: float, squared: float, new_gradient: Array
+) -> bool:
+    """Armijo's condition J(θ − η∇J) ≤ J − c·η‖∇J‖²; where that decrease is below the
+    rounding of J itself (near the minimum, asking ‖∇J‖ for 10⁻¹⁰ of its start), a step
+    that does not raise J beyond its rounding and shrinks the gradient."""
+    if not (np.isfinite(new_cost) and np.isfinite(new_gradient).all()):
+        return False
+    rounding = ROUNDING * max(abs(cost), abs(new_cost))
+    if ARMIJO * decrease > rounding:
+        return new_cost <= cost - ARMIJO * decrease
+    return new_cost <= cost + rounding and float(new_gradient @ new_gradient) < squared
+
+
+class _Watch:
+    """Records the costs; stops at ‖∇J‖ ≤ tol·‖∇J₀‖ or a stall; raises on divergence."""
+
+    def __init__(self, tol: float, progress: Progress | None) -> None:
+        self.tol = tol
+        self.progress = progress
+        self.costs = array("d")
+        self.start = 0.0
+        self.relative = 0.0
+        self.rises = 0
+        self.best = math.inf
+        self.since_best = 0
+        self.stalled = False
+        self.last_report = time.perf_counter()
+
+    def begin(self, cost: float, gradient: Array) -> None:
+        if not (np.isfinite(cost) and np.isfinite(gradient).all()):
+            raise InputError(
+                gettext("the cost or its gradient is not finite at the start (all zero)")
+            )
+        self.costs.append(cost)
+        self.start = float(np.linalg.norm(gradient))
+        self.relative = 0.0 if self.start == 0 else 1.0
+
+    def check(self, step: int, cost: float, gradient: Array, *, fixed: bool) -> bool:
+        self.relative = float(np.linalg.norm(gradient)) / self.start
+        if not (np.isfinite(cost) and np.isfinite(self.relative)):
+            raise DivergenceError(
+                gettext("the cost became {cost} at iteration {step}").format(cost=cost, step=step)
+            )
+        slack = 1e-12 * abs(self.costs[-1])
+        self.rises = self.rises + 1 if cost > self.costs[-1] + slack else 0
+        self.costs.append(cost)
+        if fixed and self.rises >= RISE_LIMIT:
+            raise DivergenceError(
+                gettext("the cost rose {count} times in a row, to {cost} at {step}").format(
+                    count=RISE_LIMIT, cost=f"{cost:.6g}", step=step
+                )
+            )
+        if self.relative < self.best:
+            self.best, self.since_best = self.relative, 0
+        else:
+            self.since_best += 1
+            self.stalled = self.since_best >= STALL_PATIENCE
+        now = time.perf_counter()
+        if self.progress is not None and now - self.last_report >= PROGRESS_EVERY:
+            self.last_report = now
+            self.progress(step, self.relative)
+        return self.relative > self.tol and not self.stalled
+
+
+# --- separable data -----------------------------------------------------------------------
+
+
+def _may_separate(spec: ModelSpec) -> bool:
+    """A cost with a log of a sigmoid and no constant (no penalty): on separable data its
+    infimum is approached only as the weights grow without bound."""
+    if spec.constants or target_quantity(spec).kind != "binary":
+        return False
+    return any(isinstance(d, Entrywise) and d.name == "sigmoid" for _, d in spec.definitions)
+
+
+def _separating(spec: ModelSpec, problem: Problem) -> Callable[[Array, int], None]:
+    """A look at the current iterate: if its scores z separate the labels exactly, no
+    minimiser exists — raise `SeparableError` with the iterate as the certificate."""
+    argument = next(
+        d.arg for _, d in spec.definitions if isinstance(d, Entrywise) and d.name == "sigmoid"
+    )
+    from derive.numeric.model_code import model_generate
+
+    definitions = [(item.symbol, item.definition) for item in spec.intermediates]
+    scores = model_generate([argument], problem.code.arguments, definitions)
+    labels = np.asarray(
+        problem.values[[q.name for q in spec.data].index(target_quantity(spec).name)]
+    )
+    positive = labels[:, 0] == 1
+
+    def look(theta: Array, step: int) -> None:
+        arguments = problem._arguments(theta)
+        z = np.ravel(scores(*arguments)[0])
+        if np.all(z[positive] > 0) and np.all(z[~positive] < 0):
+            raise SeparableError(
+                gettext(
+                    "the data are separable: after {step} iterations the scores z are "
+                    "positive for every label 1 and negative for every label 0, so "
+                    "multiplying the weights by any factor above 1 lowers the cost further; "
+                    "the cost falls toward 0 while the weights grow without bound, and no "
+                    "minimiser exists (remove the separating feature or add a penalty)"
+                ).format(step=step)
+            )
+
+    return look
+
+
+# --- the way back ---------------------------------------------------------------------------
+
+
+def _scaling(spec: ModelSpec, X: Array) -> Scaling:
+    """Standardized features, for a model whose parameters are an intercept and one weight
+    per feature (z = α + Xβᵀ, or b + Xw)."""
+    shapes = sorted(str(q.shape) for q in spec.parameters)
+    ones = [q for q in spec.parameters if q.shape == (1, 1)]
+    vectors = [q for q in spec.parameters if q.shape in ((1, spec.n), (spec.n, 1))]
+    if len(ones) != 1 or len(vectors) != 1 or len(shapes) != 2:
+        raise InputError(
+            gettext("--standardize needs a model with one intercept and one weight per feature")
+        )
+    return Scaling.of(X)
+
+
+def _restore(problem: Problem, theta: Array, scaling: Scaling | None) -> dict[str, float | Array]:
+    values = {slot.quantity.name: slot.value(theta) for slot in problem.slots}
+    if scaling is None:
+        return {
+            name: value if isinstance(value, float) else frozen(value)
+            for name, value in values.items()
+        }
+    intercept = next(s.quantity.name for s in problem.slots if s.shape == (1, 1))
+    weights = next(s.quantity.name for s in problem.slots if s.shape != (1, 1))
+    alpha, beta = scaling.restore(float(values[intercept]), np.ravel(values[weights]))
+    return {intercept: alpha, weights: frozen(beta)}
