@@ -117,6 +117,16 @@ COMMANDS: tuple[Command, ...] = (
         ),
         writes=True,
     ),
+    Command(
+        "run-logistic-spector",
+        ("run", str(DATA / "spector.csv"), "--target", "GRADE", "--model", "logistic")
+        + ("--standardize", "--json"),
+    ),
+    Command(
+        "run-poisson-text-zh",
+        ("run", str(DATA / "cpunish.csv"), "--target", "EXECUTIONS", "--model", "poisson")
+        + ("--standardize", "--lang", "zh"),
+    ),
 )
 
 

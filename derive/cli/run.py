@@ -11,6 +11,7 @@ errors included, with the same exit codes.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import warnings
@@ -21,13 +22,22 @@ from typing import TYPE_CHECKING
 import click
 
 from derive.cli.language import TranslatedHelp, missing_message
-from derive.cli.params import json_option, lang_option, learning_rate, warnings_as_lines
+from derive.cli.params import (
+    json_option,
+    lang_option,
+    learning_rate,
+    model_option,
+    warnings_as_lines,
+)
 from derive.core.errors import DeriveError, DivergenceError, InputError
 from derive.core.i18n import N_, current, gettext, language
 from derive.numeric import defaults
 
 if TYPE_CHECKING:
+    from derive.models.spec import ModelSpec
+    from derive.numeric.arrays import Array
     from derive.numeric.dataset import Dataset
+    from derive.numeric.model_fit import ModelFit
     from derive.numeric.results import FitResult
 
 STDIN = "-"
@@ -66,6 +76,24 @@ def _echo_error(kind: str, message: str) -> None:
     click.echo(json.dumps(error_json(kind, message), ensure_ascii=False, indent=2))
 
 
+def _constants(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> dict[str, float]:
+    """NAME=VALUE pairs, each value a finite number."""
+    chosen: dict[str, float] = {}
+    for pair in value:
+        name, _, number = pair.partition("=")
+        try:
+            chosen[name.strip()] = float(number)
+        except ValueError:
+            chosen[name.strip()] = float("nan")
+        if not name.strip() or not math.isfinite(chosen[name.strip()]):
+            raise click.BadParameter(
+                gettext("{value} is not NAME=NUMBER, such as lambda=0.5").format(value=repr(pair))
+            )
+    return chosen
+
+
 def _separator(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """One character, or `tab`."""
     if value is None:
@@ -82,7 +110,8 @@ def _separator(ctx: click.Context, param: click.Parameter, value: str | None) ->
     cls=_RunCommand,
     help=N_(
         "Fit DATA (a CSV file, a .parquet file, or - for CSV on standard input) by "
-        "gradient descent with the derived gradients; compare with lstsq."
+        "gradient descent with the derived gradients; compare with lstsq, or for another "
+        "model with its own reference (closed form, Newton's method)."
         "\n\n"
         "Exit code 0 when the run converged, 1 when it did not or diverged, 2 for bad input."
     ),
@@ -151,6 +180,15 @@ def _separator(ctx: click.Context, param: click.Parameter, value: str | None) ->
     metavar="FILE",
     help=N_("Write FILE.csv: row,TARGET,prediction,residual for each row fitted."),
 )
+@model_option
+@click.option(
+    "--set",
+    "constants",
+    metavar="NAME=VALUE",
+    multiple=True,
+    callback=_constants,
+    help=N_("A constant of the model other than its default, such as lambda=0.5 (repeatable)."),
+)
 @json_option
 @lang_option
 def run(
@@ -167,12 +205,14 @@ def run(
     plot: Path | None,
     save: Path | None,
     predictions: Path | None,
+    model: str,
+    constants: dict[str, float],
     as_json: bool,
     lang: str,
 ) -> None:
     with language(lang):
         try:
-            code = _run(
+            arguments = (
                 data,
                 target,
                 features,
@@ -181,6 +221,10 @@ def run(
                 Outputs(plot, save, predictions),
                 as_json,
             )
+            if model == "mse" and not constants:
+                code = _run(*arguments)
+            else:
+                code = _run_model(model, constants, *arguments)
         except DivergenceError as error:
             message = gettext("Diverged: {error}").format(error=error)
             click.echo(message, err=True)
@@ -196,8 +240,12 @@ def run(
 
 
 def _kind(error: BaseException) -> str:
+    from derive.numeric.model_fit import SeparableError
+
     if isinstance(error, InputError):
         return "input"
+    if isinstance(error, SeparableError):
+        return "separable"
     return "interrupted" if isinstance(error, KeyboardInterrupt) else "failure"
 
 
@@ -250,6 +298,159 @@ def _run(
     return 0 if result.converged else 1
 
 
+def _run_model(
+    model: str,
+    constants: dict[str, float],
+    data: Path,
+    target: str,
+    features: str | None,
+    reading: tuple[str | None, str, bool],
+    descent: tuple[float | str, int, float, bool],
+    outputs: Outputs,
+    as_json: bool,
+) -> int:
+    """The run of any model but the article's mse; its exit code (0 converged, 1 not)."""
+    from derive.models.catalog import load_model
+    from derive.numeric.model_compare import model_reference, no_reference_reason
+    from derive.numeric.model_fit import other_data
+    from derive.present import model_run_report as report
+    from derive.present.run_report import written_lines
+
+    spec = load_model(model)
+    if outputs.predictions is not None:
+        raise InputError(
+            gettext(
+                "--predictions is for --model mse; {model} has no single prediction column"
+            ).format(model=spec.key)
+        )
+    _check_outputs(data, outputs)
+    extra = [quantity.name for quantity in other_data(spec)]
+    dataset, columns = _read_model_data(data, target, features, reading, extra, as_json)
+    fit = _fit_model(spec, dataset, columns, constants, descent, as_json)
+    standardize = descent[3]
+    reference = model_reference(
+        spec, dataset.X, dataset.y, constants=constants, standardize=standardize
+    )
+    reason = no_reference_reason(spec)
+    files: dict[Path, bytes] = {}
+    if outputs.plot is not None:
+        with warnings_as_lines():
+            files.update(_cost_plot(dataset, fit, outputs.plot))
+    if outputs.save is not None:
+        files[outputs.save] = report.model_coefficients(dataset, fit, outputs.save.suffix)
+    written = [str(path) for path in _replace(files)]
+    if as_json:
+        record = report.model_run_json(dataset, fit, reference, reason, written)
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        for line in written_lines(written):
+            click.echo(line, err=True)
+        title = spec.title.get(current())
+        click.echo(report.model_run_text(dataset, title, fit, reference, reason))
+    return 0 if fit.converged else 1
+
+
+def _read_model_data(
+    data: Path,
+    target: str,
+    features: str | None,
+    reading: tuple[str | None, str, bool],
+    extra: list[str],
+    as_json: bool,
+) -> tuple[Dataset, dict[str, Array]]:
+    """The data set of the features and the target, and the model's other data columns
+    (a weight column w), read by their own names."""
+    from derive.numeric.data_source import Options
+    from derive.numeric.dataset import STDIN as STDIN_NAME
+    from derive.numeric.dataset import Dataset, read_data
+    from derive.present import run_report
+
+    chosen = None if features is None else [name.strip() for name in features.split(",")]
+    stdin = str(data) == STDIN
+    source = STDIN_NAME if stdin else data
+    raw = sys.stdin.buffer.read() if stdin else None
+    asked = None if chosen is None else [*chosen, *extra]
+    with run_report.ReadProgress(source.name) as progress:
+        read = read_data(
+            source,
+            target,
+            asked,
+            options=Options(*reading),
+            data=raw,
+            progress=None if as_json else progress,
+        )
+    missing = [name for name in extra if name not in read.features]
+    if missing:
+        raise InputError(
+            gettext("{path}: the model needs a column {name} for its data {name}").format(
+                path=read.path, name=missing[0]
+            )
+        )
+    keep = [k for k, name in enumerate(read.features) if name not in extra]
+    columns = {name: read.X[:, read.features.index(name)] for name in extra}
+    dataset = Dataset(
+        read.path,
+        read.target,
+        tuple(read.features[k] for k in keep),
+        read.X[:, keep] if extra else read.X,
+        read.y,
+        read.dropped,
+        read.kept,
+    )
+    return dataset, columns
+
+
+def _fit_model(
+    spec: ModelSpec,
+    dataset: Dataset,
+    columns: dict[str, Array],
+    constants: dict[str, float],
+    descent: tuple[float | str, int, float, bool],
+    as_json: bool,
+) -> ModelFit:
+    """Gradient descent on the model, with its progress bar on a terminal."""
+    from derive.numeric.model_fit import fit_model
+    from derive.present import run_report as report
+
+    lr, iterations, tol, standardize = descent
+    with report.DelayedProgress(iterations) as progress:
+        return fit_model(
+            spec,
+            dataset.X,
+            dataset.y,
+            data=columns,
+            constants=constants,
+            lr="auto" if lr == "auto" else float(lr),
+            iterations=iterations,
+            tol=tol,
+            standardize=standardize,
+            progress=None if as_json else progress,
+        )
+
+
+def _cost_plot(dataset: Dataset, fit: ModelFit, plot: Path) -> dict[Path, bytes]:
+    """The cost per iteration at `plot`, in the language of the figures."""
+    from derive.present import figure_files, plots
+    from derive.present.fonts import figure_language
+
+    with language(figure_language(current())):
+        title = gettext("Cost per iteration: {name}").format(name=dataset.path.name)
+        figure = plots.cost_figure(fit.costs, title=title)
+    return {plot: figure_files.figure_bytes(figure, plot.suffix.lower().lstrip("."))}
+
+
+def _replace(files: dict[Path, bytes]) -> list[Path]:
+    """Write every file, all or none; the paths as the user gave them."""
+    from derive.core.atomic import replace_files
+
+    if files:
+        folder = Path(os.path.commonpath([os.path.abspath(p.parent) for p in files]))
+        replace_files(
+            folder, {os.path.relpath(os.path.abspath(p), folder): b for p, b in files.items()}
+        )
+    return list(files)
+
+
 def _check_outputs(data: Path, outputs: Outputs) -> None:
     """Refuse, before anything is read, a file that cannot be written or is named twice."""
     from derive.present import figure_files, run_files
@@ -300,7 +501,6 @@ def _fit(
 
 def _write(dataset: Dataset, result: FitResult, outputs: Outputs) -> list[Path]:
     """Every file asked for, all written or none; the paths as the user gave them."""
-    from derive.core.atomic import replace_files
     from derive.present import run_files
 
     files: dict[Path, bytes] = {}
@@ -311,12 +511,7 @@ def _write(dataset: Dataset, result: FitResult, outputs: Outputs) -> list[Path]:
         files[outputs.save] = run_files.coefficients(dataset, result, outputs.save.suffix)
     if outputs.predictions is not None:
         files[outputs.predictions] = run_files.predictions(dataset, result)
-    if files:
-        folder = Path(os.path.commonpath([os.path.abspath(p.parent) for p in files]))
-        replace_files(
-            folder, {os.path.relpath(os.path.abspath(p), folder): b for p, b in files.items()}
-        )
-    return list(files)
+    return _replace(files)
 
 
 def _plots(dataset: Dataset, result: FitResult, plot: Path) -> dict[Path, bytes]:

@@ -115,7 +115,12 @@ class Slot:
 
     def value(self, theta: Array) -> float | Array:
         part = theta[self.start : self.start + self.size]
-        return float(part[0]) if self.shape == (1, 1) else part.reshape(self.shape)
+        return part.reshape(self.shape) if self.matrix else float(part[0])
+
+    @property
+    def matrix(self) -> bool:
+        """Whether the parameter is a matrix (a 1×n row is one even for n = 1)."""
+        return isinstance(self.quantity.symbol, sp.MatrixSymbol)
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
@@ -490,7 +495,9 @@ class _Watch:
     def begin(self, cost: float, gradient: Array) -> None:
         if not (np.isfinite(cost) and np.isfinite(gradient).all()):
             raise InputError(
-                gettext("the cost or its gradient is not finite at the start (all zero)")
+                gettext(
+                    "the cost or its gradient is not finite at the start, where every parameter is 0"
+                )
             )
         self.costs.append(cost)
         self.start = float(np.linalg.norm(gradient))
@@ -572,10 +579,9 @@ def _separating(spec: ModelSpec, problem: Problem) -> Callable[[Array, int], Non
 def _scaling(spec: ModelSpec, X: Array) -> Scaling:
     """Standardized features, for a model whose parameters are an intercept and one weight
     per feature (z = α + Xβᵀ, or b + Xw)."""
-    shapes = sorted(str(q.shape) for q in spec.parameters)
     ones = [q for q in spec.parameters if q.shape == (1, 1)]
     vectors = [q for q in spec.parameters if q.shape in ((1, spec.n), (spec.n, 1))]
-    if len(ones) != 1 or len(vectors) != 1 or len(shapes) != 2:
+    if len(ones) != 1 or len(vectors) != 1 or len(spec.parameters) != 2:
         raise InputError(
             gettext("--standardize needs a model with one intercept and one weight per feature")
         )
@@ -589,7 +595,7 @@ def _restore(problem: Problem, theta: Array, scaling: Scaling | None) -> dict[st
             name: value if isinstance(value, float) else frozen(value)
             for name, value in values.items()
         }
-    intercept = next(s.quantity.name for s in problem.slots if s.shape == (1, 1))
-    weights = next(s.quantity.name for s in problem.slots if s.shape != (1, 1))
+    intercept = next(s.quantity.name for s in problem.slots if not s.matrix)
+    weights = next(s.quantity.name for s in problem.slots if s.matrix)
     alpha, beta = scaling.restore(float(values[intercept]), np.ravel(values[weights]))
     return {intercept: alpha, weights: frozen(beta)}

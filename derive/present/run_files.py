@@ -51,14 +51,14 @@ def coefficients(data: Dataset, fit: FitResult, suffix: str) -> bytes:
         }
         return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     rows = [(INTERCEPT, fit.alpha), *zip(data.features, map(float, fit.beta), strict=True)]
-    return _csv([("term", "coefficient"), *((name, repr(value)) for name, value in rows)])
+    return csv_rows([("term", "coefficient"), *((name, repr(value)) for name, value in rows)])
 
 
 def predictions(data: Dataset, fit: FitResult) -> bytes:
     """A row per data row fitted: its number among the file's data rows (from 1; rows
     dropped for an empty cell are missing), the target, the prediction and the residual."""
     predicted = fit.predict(data.X)
-    parts = [_csv([("row", data.target, "prediction", "residual")])]
+    parts = [csv_rows([("row", data.target, "prediction", "residual")])]
     numbers = data.rows()
     for start in range(0, len(data.y), BLOCK):
         part = slice(start, start + BLOCK)
@@ -68,7 +68,7 @@ def predictions(data: Dataset, fit: FitResult) -> bytes:
     return b"".join(parts)
 
 
-def _csv(rows: list[tuple[str, ...]]) -> bytes:
+def csv_rows(rows: list[tuple[str, ...]]) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue().encode("utf-8")
