@@ -119,13 +119,30 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "run-logistic-spector",
-        ("run", str(DATA / "spector.csv"), "--target", "GRADE", "--model", "logistic")
-        + ("--standardize", "--json"),
+        (
+            "run",
+            str(DATA / "spector.csv"),
+            "--target",
+            "GRADE",
+            "--model",
+            "logistic",
+            "--standardize",
+            "--json",
+        ),
     ),
     Command(
         "run-poisson-text-zh",
-        ("run", str(DATA / "cpunish.csv"), "--target", "EXECUTIONS", "--model", "poisson")
-        + ("--standardize", "--lang", "zh"),
+        (
+            "run",
+            str(DATA / "cpunish.csv"),
+            "--target",
+            "EXECUTIONS",
+            "--model",
+            "poisson",
+            "--standardize",
+            "--lang",
+            "zh",
+        ),
     ),
 )
 

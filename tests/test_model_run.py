@@ -98,8 +98,15 @@ def test_separable_data_stop_with_the_reason() -> None:
         fit_model(load_model("logistic"), X, y)
     result = CliRunner().invoke(
         cli,
-        ["run", str(DATA / "iris_setosa_versicolor.csv"), "--target", "versicolor"]
-        + ["--model", "logistic", "--json"],
+        [
+            "run",
+            str(DATA / "iris_setosa_versicolor.csv"),
+            "--target",
+            "versicolor",
+            "--model",
+            "logistic",
+            "--json",
+        ],
     )
     assert result.exit_code == 1
     assert json.loads(result.stdout)["error"] == "separable"
@@ -133,16 +140,31 @@ def test_a_bad_target_names_its_first_row(
 def test_the_neuron_says_local_and_has_no_reference() -> None:
     result = CliRunner().invoke(
         cli,
-        ["run", str(DATA / "spector.csv"), "--target", "GRADE", "--model", "neuron"]
-        + ["--standardize"],
+        [
+            "run",
+            str(DATA / "spector.csv"),
+            "--target",
+            "GRADE",
+            "--model",
+            "neuron",
+            "--standardize",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "local minimum" in result.stdout
     assert "not convex" in result.stdout
     record = CliRunner().invoke(
         cli,
-        ["run", str(DATA / "spector.csv"), "--target", "GRADE", "--model", "neuron"]
-        + ["--standardize", "--json"],
+        [
+            "run",
+            str(DATA / "spector.csv"),
+            "--target",
+            "GRADE",
+            "--model",
+            "neuron",
+            "--standardize",
+            "--json",
+        ],
     )
     parsed = json.loads(record.stdout)
     assert parsed["convex"] is False
@@ -155,8 +177,18 @@ def test_the_report_shows_the_reference_and_the_policy(tmp_path: Path) -> None:
     save = tmp_path / "coefficients.json"
     result = CliRunner().invoke(
         cli,
-        ["run", str(DATA / "cpunish.csv"), "--target", "EXECUTIONS", "--model", "poisson"]
-        + ["--standardize", "--json", "--save", str(save)],
+        [
+            "run",
+            str(DATA / "cpunish.csv"),
+            "--target",
+            "EXECUTIONS",
+            "--model",
+            "poisson",
+            "--standardize",
+            "--json",
+            "--save",
+            str(save),
+        ],
     )
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
@@ -177,8 +209,16 @@ def test_constants_can_be_set_and_unknown_ones_are_refused() -> None:
     assert np.linalg.norm(strong.beta) < np.linalg.norm(weak.beta)
     result = CliRunner().invoke(
         cli,
-        ["run", str(DATA / "diabetes.csv"), "--target", "progression", "--model", "ridge"]
-        + ["--set", "gamma=1"],
+        [
+            "run",
+            str(DATA / "diabetes.csv"),
+            "--target",
+            "progression",
+            "--model",
+            "ridge",
+            "--set",
+            "gamma=1",
+        ],
     )
     assert result.exit_code == 2
     assert "gamma" in result.stderr
@@ -193,7 +233,8 @@ def test_a_model_with_a_data_column_of_its_own(tmp_path: Path) -> None:
     rows = [f"{a:.17g},{b:.17g},{c:.17g}" for a, b, c in zip(x, w, y, strict=True)]
     data.write_text("\n".join(["x,w,y", *rows]) + "\n", encoding="utf-8")
     model = str(DATA / "models" / "weighted.toml")
-    result = CliRunner().invoke(cli, ["run", str(data), "--target", "y", "--model", model, "--json"])
+    arguments = ["run", str(data), "--target", "y", "--model", model, "--json"]
+    result = CliRunner().invoke(cli, arguments)
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
     # weighted least squares by hand: solve (X̃ᵀWX̃)θ = X̃ᵀWy
@@ -212,8 +253,16 @@ def test_a_model_with_a_data_column_of_its_own(tmp_path: Path) -> None:
 def test_predictions_are_refused_for_other_models(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli,
-        ["run", str(DATA / "spector.csv"), "--target", "GRADE", "--model", "logistic"]
-        + ["--predictions", str(tmp_path / "p.csv")],
+        [
+            "run",
+            str(DATA / "spector.csv"),
+            "--target",
+            "GRADE",
+            "--model",
+            "logistic",
+            "--predictions",
+            str(tmp_path / "p.csv"),
+        ],
     )
     assert result.exit_code == 2
     assert not (tmp_path / "p.csv").exists()
@@ -236,9 +285,11 @@ def test_generated_gradients_match_central_differences_of_the_generated_cost(mod
     rng = np.random.default_rng(7)
     m, n = 9, 3
     X = rng.normal(size=(m, n))
-    y = rng.integers(0, 2, size=(m, 1)).astype(float) if model != "poisson" else rng.poisson(
-        2.0, size=(m, 1)
-    ).astype(float)
+    y = (
+        rng.integers(0, 2, size=(m, 1)).astype(float)
+        if model != "poisson"
+        else rng.poisson(2.0, size=(m, 1)).astype(float)
+    )
     alpha, beta = 0.2, rng.normal(scale=0.3, size=(1, n))
     constants = [float(q.default) for q in spec.constants if q.default is not None]
 

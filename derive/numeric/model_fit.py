@@ -496,7 +496,8 @@ class _Watch:
         if not (np.isfinite(cost) and np.isfinite(gradient).all()):
             raise InputError(
                 gettext(
-                    "the cost or its gradient is not finite at the start, where every parameter is 0"
+                    "the cost or its gradient is not finite at the start, "
+                    "where every parameter is 0"
                 )
             )
         self.costs.append(cost)
