@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from derive.models.linear import Model, Scale
     from derive.models.spec import ModelSpec
     from derive.numeric.dataset import Dataset, read_csv
-    from derive.numeric.descent import NonUniqueWarning, fit
+    from derive.numeric.descent import NonUniqueWarning
+    from derive.numeric.fit_any import fit
+    from derive.numeric.model_fit import ModelFit, SeparableError, fit_model
     from derive.numeric.reference import least_squares
     from derive.numeric.results import FitResult
     from derive.render.handouts import write_handouts
@@ -34,7 +36,10 @@ _EXPORTS = {
     "read_csv": "derive.numeric.dataset",
     "FitResult": "derive.numeric.results",
     "NonUniqueWarning": "derive.numeric.descent",
-    "fit": "derive.numeric.descent",
+    "fit": "derive.numeric.fit_any",
+    "fit_model": "derive.numeric.model_fit",
+    "ModelFit": "derive.numeric.model_fit",
+    "SeparableError": "derive.numeric.model_fit",
     "least_squares": "derive.numeric.reference",
     "CheckResult": "derive.grade.grader",
     "check_gradient": "derive.grade.grader",
@@ -66,11 +71,13 @@ __all__ = [
     "Derivation",
     "FitResult",
     "Model",
+    "ModelFit",
     "ModelSpec",
     "NonUniqueWarning",
     "Relation",
     "RouteResult",
     "Scale",
+    "SeparableError",
     "Step",
     "StepCheck",
     "check_derivation",
@@ -78,6 +85,7 @@ __all__ = [
     "check_step",
     "derivation",
     "fit",
+    "fit_model",
     "latex",
     "least_squares",
     "load_model",

@@ -16,7 +16,8 @@ from derive.cli.main import cli
 from derive.core.errors import DivergenceError, InputError
 from derive.models.catalog import load_model
 from derive.numeric.model_code import model_code
-from derive.numeric.model_fit import SeparableError, fit_model, is_quadratic, policy_of
+from derive.numeric.model_fit import SeparableError, fit_model
+from derive.numeric.model_policy import is_quadratic, policy_of
 
 DATA = Path(__file__).parent / "data"
 REFERENCES = json.loads((DATA / "references.json").read_text(encoding="utf-8"))
@@ -306,3 +307,15 @@ def test_generated_gradients_match_central_differences_of_the_generated_cost(mod
         step[0, j] = h
         numeric = (cost(alpha, beta + step) - cost(alpha, beta - step)) / (2 * h)
         assert float(grad_beta[0, j]) == pytest.approx(numeric, rel=1e-6)
+
+
+def test_derive_fit_takes_a_model() -> None:
+    import derive
+
+    X, y, entry = _table("logistic-spector")
+    reference = entry["raw"]
+    assert isinstance(reference, dict)
+    result = derive.fit(X, y, model="logistic", standardize=True)
+    assert isinstance(result, derive.ModelFit)
+    assert _worst([result.alpha, *result.beta], [reference["alpha"], *reference["beta"]]) < 1e-6
+    assert isinstance(derive.fit(X, y), derive.FitResult)  # mse: the article's fit

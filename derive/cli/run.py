@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,27 +27,14 @@ from derive.cli.params import (
     model_option,
     warnings_as_lines,
 )
+from derive.cli.run_outputs import STDIN, Outputs, check_outputs, replace_all
 from derive.core.errors import DeriveError, DivergenceError, InputError
 from derive.core.i18n import N_, current, gettext, language
 from derive.numeric import defaults
 
 if TYPE_CHECKING:
-    from derive.models.spec import ModelSpec
-    from derive.numeric.arrays import Array
     from derive.numeric.dataset import Dataset
-    from derive.numeric.model_fit import ModelFit
     from derive.numeric.results import FitResult
-
-STDIN = "-"
-
-
-@dataclass(frozen=True)
-class Outputs:
-    """The files a run is asked to write: the cost curve, the coefficients, the predictions."""
-
-    plot: Path | None = None
-    save: Path | None = None
-    predictions: Path | None = None
 
 
 class _RunCommand(TranslatedHelp):
@@ -224,7 +209,9 @@ def run(
             if model == "mse" and not constants:
                 code = _run(*arguments)
             else:
-                code = _run_model(model, constants, *arguments)
+                from derive.cli.run_model import run_model
+
+                code = run_model(model, constants, *arguments)
         except DivergenceError as error:
             message = gettext("Diverged: {error}").format(error=error)
             click.echo(message, err=True)
@@ -265,7 +252,7 @@ def _run(
     from derive.numeric.reference import least_squares
     from derive.present import run_report as report
 
-    _check_outputs(data, outputs)
+    check_outputs(data, outputs)
     chosen = None if features is None else [name.strip() for name in features.split(",")]
     options = Options(*reading)
     stdin = str(data) == STDIN
@@ -296,180 +283,6 @@ def _run(
             click.echo(line, err=True)
         click.echo(report.run_text(dataset, result, reference, standardize, options.dropna))
     return 0 if result.converged else 1
-
-
-def _run_model(
-    model: str,
-    constants: dict[str, float],
-    data: Path,
-    target: str,
-    features: str | None,
-    reading: tuple[str | None, str, bool],
-    descent: tuple[float | str, int, float, bool],
-    outputs: Outputs,
-    as_json: bool,
-) -> int:
-    """The run of any model but the article's mse; its exit code (0 converged, 1 not)."""
-    from derive.models.catalog import load_model
-    from derive.numeric.model_compare import model_reference, no_reference_reason
-    from derive.numeric.model_fit import other_data
-    from derive.present import model_run_report as report
-    from derive.present.run_report import written_lines
-
-    spec = load_model(model)
-    if outputs.predictions is not None:
-        raise InputError(
-            gettext(
-                "--predictions is for --model mse; {model} has no single prediction column"
-            ).format(model=spec.key)
-        )
-    _check_outputs(data, outputs)
-    extra = [quantity.name for quantity in other_data(spec)]
-    dataset, columns = _read_model_data(data, target, features, reading, extra, as_json)
-    fit = _fit_model(spec, dataset, columns, constants, descent, as_json)
-    standardize = descent[3]
-    reference = model_reference(
-        spec, dataset.X, dataset.y, constants=constants, standardize=standardize
-    )
-    reason = no_reference_reason(spec)
-    files: dict[Path, bytes] = {}
-    if outputs.plot is not None:
-        with warnings_as_lines():
-            files.update(_cost_plot(dataset, fit, outputs.plot))
-    if outputs.save is not None:
-        files[outputs.save] = report.model_coefficients(dataset, fit, outputs.save.suffix)
-    written = [str(path) for path in _replace(files)]
-    if as_json:
-        record = report.model_run_json(dataset, fit, reference, reason, written)
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-    else:
-        for line in written_lines(written):
-            click.echo(line, err=True)
-        title = spec.title.get(current())
-        click.echo(report.model_run_text(dataset, title, fit, reference, reason))
-    return 0 if fit.converged else 1
-
-
-def _read_model_data(
-    data: Path,
-    target: str,
-    features: str | None,
-    reading: tuple[str | None, str, bool],
-    extra: list[str],
-    as_json: bool,
-) -> tuple[Dataset, dict[str, Array]]:
-    """The data set of the features and the target, and the model's other data columns
-    (a weight column w), read by their own names."""
-    from derive.numeric.data_source import Options
-    from derive.numeric.dataset import STDIN as STDIN_NAME
-    from derive.numeric.dataset import Dataset, read_data
-    from derive.present import run_report
-
-    chosen = None if features is None else [name.strip() for name in features.split(",")]
-    stdin = str(data) == STDIN
-    source = STDIN_NAME if stdin else data
-    raw = sys.stdin.buffer.read() if stdin else None
-    asked = None if chosen is None else [*chosen, *extra]
-    with run_report.ReadProgress(source.name) as progress:
-        read = read_data(
-            source,
-            target,
-            asked,
-            options=Options(*reading),
-            data=raw,
-            progress=None if as_json else progress,
-        )
-    missing = [name for name in extra if name not in read.features]
-    if missing:
-        raise InputError(
-            gettext("{path}: the model needs a column {name} for its data {name}").format(
-                path=read.path, name=missing[0]
-            )
-        )
-    keep = [k for k, name in enumerate(read.features) if name not in extra]
-    columns = {name: read.X[:, read.features.index(name)] for name in extra}
-    dataset = Dataset(
-        read.path,
-        read.target,
-        tuple(read.features[k] for k in keep),
-        read.X[:, keep] if extra else read.X,
-        read.y,
-        read.dropped,
-        read.kept,
-    )
-    return dataset, columns
-
-
-def _fit_model(
-    spec: ModelSpec,
-    dataset: Dataset,
-    columns: dict[str, Array],
-    constants: dict[str, float],
-    descent: tuple[float | str, int, float, bool],
-    as_json: bool,
-) -> ModelFit:
-    """Gradient descent on the model, with its progress bar on a terminal."""
-    from derive.numeric.model_fit import fit_model
-    from derive.present import run_report as report
-
-    lr, iterations, tol, standardize = descent
-    with report.DelayedProgress(iterations) as progress:
-        return fit_model(
-            spec,
-            dataset.X,
-            dataset.y,
-            data=columns,
-            constants=constants,
-            lr="auto" if lr == "auto" else float(lr),
-            iterations=iterations,
-            tol=tol,
-            standardize=standardize,
-            progress=None if as_json else progress,
-        )
-
-
-def _cost_plot(dataset: Dataset, fit: ModelFit, plot: Path) -> dict[Path, bytes]:
-    """The cost per iteration at `plot`, in the language of the figures."""
-    from derive.present import figure_files, plots
-    from derive.present.fonts import figure_language
-
-    with language(figure_language(current())):
-        title = gettext("Cost per iteration: {name}").format(name=dataset.path.name)
-        figure = plots.cost_figure(fit.costs, title=title)
-    return {plot: figure_files.figure_bytes(figure, plot.suffix.lower().lstrip("."))}
-
-
-def _replace(files: dict[Path, bytes]) -> list[Path]:
-    """Write every file, all or none; the paths as the user gave them."""
-    from derive.core.atomic import replace_files
-
-    if files:
-        folder = Path(os.path.commonpath([os.path.abspath(p.parent) for p in files]))
-        replace_files(
-            folder, {os.path.relpath(os.path.abspath(p), folder): b for p, b in files.items()}
-        )
-    return list(files)
-
-
-def _check_outputs(data: Path, outputs: Outputs) -> None:
-    """Refuse, before anything is read, a file that cannot be written or is named twice."""
-    from derive.present import figure_files, run_files
-
-    if outputs.plot is not None:
-        figure_files.check_target(outputs.plot)
-    if outputs.save is not None:
-        run_files.check_save(outputs.save)
-    if outputs.predictions is not None:
-        run_files.check_predictions(outputs.predictions)
-    named = [p for p in (outputs.save, outputs.predictions) if p is not None]
-    places = [os.path.abspath(p) for p in named]
-    for path, place in zip(named, places, strict=True):
-        if places.count(place) > 1 or (str(data) != STDIN and place == os.path.abspath(data)):
-            raise InputError(
-                gettext(
-                    "{path} is named twice: the data and each file written need their own"
-                ).format(path=path)
-            )
 
 
 def _fit(
@@ -511,7 +324,7 @@ def _write(dataset: Dataset, result: FitResult, outputs: Outputs) -> list[Path]:
         files[outputs.save] = run_files.coefficients(dataset, result, outputs.save.suffix)
     if outputs.predictions is not None:
         files[outputs.predictions] = run_files.predictions(dataset, result)
-    return _replace(files)
+    return replace_all(files)
 
 
 def _plots(dataset: Dataset, result: FitResult, plot: Path) -> dict[Path, bytes]:

@@ -5,7 +5,7 @@ checked for the model's kinds of values (labels 0/1, counts), the step size is c
 what is known of the model's curvature, and the descent stops on convergence, a stall,
 divergence, or — for logistic regression — separable data, where no minimiser exists.
 
-Step sizes (`Policy`):
+Step sizes (model_policy.py):
 - **hessian** — a quadratic cost (ridge, weighted least squares: the gradient is affine in
   the parameters, found symbolically): H from the generated gradient at the unit vectors,
   η = 2/(λmax + λmin) by default, refused at or above 2/λmax; each step costs O(n²) in the
@@ -24,26 +24,31 @@ import time
 from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
 import numpy as np
-import sympy as sp
 from numpy.typing import ArrayLike
 
 from derive.core.errors import DeriveError, DivergenceError, InputError
 from derive.core.i18n import gettext
 from derive.math.entrywise import Entrywise
 from derive.models.catalog import is_builtin
-from derive.models.spec import ModelSpec, Quantity
+from derive.models.spec import ModelSpec
 from derive.numeric import defaults
 from derive.numeric.arrays import Array
-from derive.numeric.conditioning import Curvature, check_arrays, of_hessian
-from derive.numeric.model_code import ModelCode, model_code
+from derive.numeric.conditioning import Curvature, check_arrays
+from derive.numeric.model_code import model_generate
+from derive.numeric.model_policy import (
+    PolicyName,
+    hessian_curvature,
+    policy_of,
+    refuse_divergent,
+    sigmoid_bound,
+)
+from derive.numeric.model_problem import Problem, bind, check_target, target_quantity
 from derive.numeric.results import frozen
 from derive.numeric.scaling import Scaling
 
-PolicyName = Literal["hessian", "sigmoid", "armijo"]
 Progress = Callable[[int, float], None]
 
 ARMIJO = 1e-4  # the fraction of the first-order decrease a backtracking step must achieve
@@ -101,58 +106,6 @@ class ModelFit:
         return np.atleast_1d(np.asarray(self.parameters["beta"], dtype=np.float64))
 
 
-@dataclass(frozen=True)
-class Slot:
-    """Where one parameter sits in the flat vector θ the descent steps on."""
-
-    quantity: Quantity
-    shape: tuple[int, int]
-    start: int
-
-    @property
-    def size(self) -> int:
-        return self.shape[0] * self.shape[1]
-
-    def value(self, theta: Array) -> float | Array:
-        part = theta[self.start : self.start + self.size]
-        return part.reshape(self.shape) if self.matrix else float(part[0])
-
-    @property
-    def matrix(self) -> bool:
-        """Whether the parameter is a matrix (a 1×n row is one even for n = 1)."""
-        return isinstance(self.quantity.symbol, sp.MatrixSymbol)
-
-
-@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
-class Problem:
-    """A model's generated code bound to data: J(θ) and ∇J(θ) for the flat vector θ."""
-
-    code: ModelCode
-    values: tuple[object, ...]  # the data in the order of the code's arguments
-    constants: tuple[float, ...]
-    slots: tuple[Slot, ...]
-    m: int
-
-    @property
-    def size(self) -> int:
-        return sum(slot.size for slot in self.slots)
-
-    def _arguments(self, theta: Array) -> list[object]:
-        return [
-            *self.values,
-            *(slot.value(theta) for slot in self.slots),
-            *self.constants,
-            self.m,
-        ]
-
-    def evaluate(self, theta: Array) -> tuple[float, Array]:
-        cost, *gradients = self.code.cost_and_gradients(*self._arguments(theta))
-        return float(cost), np.concatenate([np.ravel(g) for g in gradients])
-
-    def cost(self, theta: Array) -> float:
-        return float(self.code.cost(*self._arguments(theta))[0])
-
-
 def fit_model(
     spec: ModelSpec,
     X: ArrayLike,
@@ -187,7 +140,7 @@ def fit_model(
     if policy == "hessian":
         curvature = hessian_curvature(problem)
         step = curvature.auto if lr == "auto" else float(lr)
-        _refuse_divergent(step, curvature)
+        refuse_divergent(step, curvature)
         theta, steps = _fixed(problem, theta, step, iterations, watch, _gram(problem, curvature))
         lr_max: float | None = curvature.bound
         halvings = 0
@@ -219,170 +172,6 @@ def fit_model(
         convex=CONVEX[spec.key] if is_builtin(spec) else None,
         standardized=scaling is not None,
     )
-
-
-# --- the data ---------------------------------------------------------------------------
-
-
-def check_target(spec: ModelSpec, y: Array) -> None:
-    """Refuse a target the model cannot take, naming the first bad row (from 1)."""
-    kind = target_quantity(spec).kind
-    if kind == "binary":
-        bad = np.flatnonzero((y != 0) & (y != 1))
-        need = gettext("labels 0 or 1")
-    elif kind == "counts":
-        bad = np.flatnonzero((y < 0) | (y != np.floor(y)))
-        need = gettext("counts: whole numbers 0, 1, 2, …")
-    elif kind == "positive":
-        bad = np.flatnonzero(y <= 0)
-        need = gettext("positive numbers")
-    else:
-        return
-    if len(bad):
-        raise InputError(
-            gettext("{model} needs {need} as its target; row {row} has {value}").format(
-                model=spec.key, need=need, row=int(bad[0]) + 1, value=f"{y[bad[0]]:g}"
-            )
-        )
-
-
-def features_quantity(spec: ModelSpec) -> Quantity:
-    """The m×n data of the model (X)."""
-    for quantity in spec.data:
-        if quantity.shape == (spec.m, spec.n):
-            return quantity
-    raise InputError(gettext("{model} declares no m×n data to fit").format(model=spec.key))
-
-
-def target_quantity(spec: ModelSpec) -> Quantity:
-    """The m×1 data the model predicts: the one named y, else the first m×1 data."""
-    columns = [q for q in spec.data if q.shape == (spec.m, 1)]
-    named = [q for q in columns if q.name == "y"]
-    if not columns:
-        raise InputError(gettext("{model} declares no m×1 target to fit").format(model=spec.key))
-    return (named or columns)[0]
-
-
-def other_data(spec: ModelSpec) -> tuple[Quantity, ...]:
-    """The data besides X and the target (a weight column w), read from columns of their
-    own names."""
-    taken = {features_quantity(spec).name, target_quantity(spec).name}
-    return tuple(q for q in spec.data if q.name not in taken)
-
-
-def bind(
-    spec: ModelSpec,
-    X: Array,
-    y: Array,
-    data: Mapping[str, ArrayLike],
-    constants: Mapping[str, float],
-) -> Problem:
-    """The model's code with its data, constants and the layout of its parameters."""
-    m, n = X.shape
-    sizes = {spec.m: m, spec.n: n}
-    values: list[object] = []
-    for quantity in spec.data:
-        if quantity.name == features_quantity(spec).name:
-            values.append(X)
-        elif quantity.name == target_quantity(spec).name:
-            values.append(y)
-        elif quantity.name in data:
-            values.append(_column(quantity, data[quantity.name], m))
-        else:
-            raise InputError(
-                gettext("{model} needs the data {name}: give a column of that name").format(
-                    model=spec.key, name=quantity.name
-                )
-            )
-    unknown = sorted(set(constants) - {q.name for q in spec.constants})
-    if unknown:
-        raise InputError(
-            gettext("{model} has no constant {name}").format(model=spec.key, name=unknown[0])
-        )
-    chosen = tuple(
-        float(constants.get(q.name, q.default if q.default is not None else math.nan))
-        for q in spec.constants
-    )
-    slots, start = [], 0
-    for quantity in spec.parameters:
-        rows, cols = (int(sp.sympify(s).subs(sizes)) for s in quantity.shape)
-        slots.append(Slot(quantity, (rows, cols), start))
-        start += rows * cols
-    return Problem(model_code(spec), tuple(values), chosen, tuple(slots), m)
-
-
-def _column(quantity: Quantity, values: ArrayLike, m: int) -> Array:
-    column = np.asarray(values, dtype=np.float64).reshape(-1, 1)
-    if column.shape[0] != m or not np.isfinite(column).all():
-        raise InputError(
-            gettext("the data {name} must be {m} finite numbers").format(name=quantity.name, m=m)
-        )
-    return column
-
-
-# --- the step size ----------------------------------------------------------------------
-
-
-def policy_of(spec: ModelSpec) -> PolicyName:
-    """How the step size of `spec` is chosen (see the module's text)."""
-    if is_builtin(spec, "logistic"):
-        return "sigmoid"
-    return "hessian" if is_quadratic(spec) else "armijo"
-
-
-@cache
-def is_quadratic(spec: ModelSpec) -> bool:
-    """Whether J is a polynomial of degree at most 2 in the parameters' entries, decided by
-    SymPy on explicit matrices at m = 3, n = 2 (every name expanded)."""
-    cost = spec.cost
-    for symbol, definition in spec.definitions[1:]:  # outermost first
-        cost = cost.xreplace({symbol: definition})
-    sizes = spec.sizes(3, 2)
-    explicit = sp.sympify(cost).subs(sizes).doit()
-    if isinstance(explicit, sp.MatrixExpr):
-        explicit = explicit.as_explicit()
-    value = explicit[0, 0] if isinstance(explicit, sp.MatrixBase) else explicit
-    entries: list[sp.Basic] = []
-    for quantity in spec.parameters:
-        symbol = quantity.symbol.subs(sizes)
-        entries += list(symbol.as_explicit()) if isinstance(symbol, sp.MatrixExpr) else [symbol]
-    polynomial = sp.expand(value)
-    if not polynomial.is_polynomial(*entries):
-        return False
-    return bool(sp.Poly(polynomial, *entries).total_degree() <= 2)
-
-
-def hessian_curvature(problem: Problem) -> Curvature:
-    """H of a quadratic cost: its columns are ∇J(eₖ) − ∇J(0), by the generated code."""
-    _, base = problem.evaluate(np.zeros(problem.size))
-    columns = []
-    for k in range(problem.size):
-        unit = np.zeros(problem.size)
-        unit[k] = 1.0
-        columns.append(problem.evaluate(unit)[1] - base)
-    return of_hessian(np.column_stack(columns), "H")
-
-
-def sigmoid_bound(X: Array) -> float:
-    """2/L for L = λmax(X̃ᵀX̃)/(4m), X̃ = [𝟏 X]: the curvature of logistic regression is at
-    most L everywhere (σ′ ≤ 1/4), so any step below 2/L lowers the cost."""
-    m = X.shape[0]
-    gram = np.empty((X.shape[1] + 1, X.shape[1] + 1))
-    gram[0, 0] = m
-    gram[0, 1:] = gram[1:, 0] = X.sum(axis=0)
-    gram[1:, 1:] = X.T @ X
-    return float(2.0 / (np.linalg.eigvalsh(gram)[-1] / (4 * m)))
-
-
-def _refuse_divergent(lr: float, found: Curvature) -> None:
-    if lr >= found.bound:
-        raise DivergenceError(
-            gettext(
-                "the learning rate {lr} is at or above the stability bound "
-                "2/λmax = {bound} ({hessian}): "
-                "gradient descent would diverge; use a smaller rate or 'auto'"
-            ).format(lr=f"{lr:.6g}", bound=f"{found.bound:.6g}", hessian=found.hessian_text)
-        )
 
 
 # --- the descent --------------------------------------------------------------------------
@@ -548,8 +337,6 @@ def _separating(spec: ModelSpec, problem: Problem) -> Callable[[Array, int], Non
     argument = next(
         d.arg for _, d in spec.definitions if isinstance(d, Entrywise) and d.name == "sigmoid"
     )
-    from derive.numeric.model_code import model_generate
-
     definitions = [(item.symbol, item.definition) for item in spec.intermediates]
     scores = model_generate([argument], problem.code.arguments, definitions)
     labels = np.asarray(
