@@ -160,16 +160,70 @@ def model_generate(
     printer = ModelPrinter(
         {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
     )
-    needed = _needed(expressions, definitions)
+    shared, body = _shared(expressions, definitions)
+    assignments, body = _inlined(_needed(body, [*definitions, *shared]), body)
     function = sp.lambdify(
         list(arguments),
-        list(expressions),
+        body,
         modules=[NAMESPACE, "numpy"],
         printer=printer,
-        cse=lambda exprs: (needed, exprs),
+        cse=lambda exprs: (assignments, exprs),
         docstring_limit=0,
     )
     return Generated(tuple(expressions), tuple(arguments), inspect.getsource(function), function)
+
+
+def _columns(expr: sp.Basic) -> list[sp.Basic]:
+    """The column vectors computed inside `expr` (not names, not 𝟏)."""
+    return [
+        node
+        for node in sp.preorder_traversal(expr)
+        if isinstance(node, MatrixExpr)
+        and not isinstance(node, sp.MatrixSymbol | OneMatrix)
+        and node.shape[1] == 1
+        and node.shape[0] != 1
+    ]
+
+
+def _shared(
+    expressions: Sequence[sp.Basic], definitions: Sequence[tuple[sp.Basic, sp.Basic]]
+) -> tuple[list[tuple[sp.Basic, sp.Basic]], list[sp.Basic]]:
+    """A column computed in more than one place (the signal p − y of ∂J/∂α and ∂J/∂β) is
+    computed once, as `r`: the largest such column first, then again on what is left."""
+    body = list(expressions)
+    taken = {str(symbol) for symbol, _ in definitions}
+    shared: list[tuple[sp.Basic, sp.Basic]] = []
+    while True:
+        counts: dict[sp.Basic, int] = {}
+        for expr in body:
+            for node in _columns(expr):
+                counts[node] = counts.get(node, 0) + 1
+        repeated = [node for node, count in counts.items() if count > 1]
+        if not repeated:
+            return shared, body
+        largest = max(repeated, key=lambda node: (sp.count_ops(node), str(node)))
+        names = ("r" if k == 0 else f"r{k}" for k in range(len(taken) + 1))
+        name = next(candidate for candidate in names if candidate not in taken)
+        taken.add(name)
+        symbol = sp.MatrixSymbol(name, *largest.shape)
+        shared.append((symbol, largest))
+        body = [expr.xreplace({largest: symbol}) for expr in body]
+
+
+def _inlined(
+    assignments: list[tuple[sp.Basic, sp.Basic]], body: list[sp.Basic]
+) -> tuple[list[tuple[sp.Basic, sp.Basic]], list[sp.Basic]]:
+    """A named quantity used once is written where it is used: its array is then a
+    temporary NumPy can reuse, not one kept alive to the end of the function."""
+    kept = list(assignments)
+    for symbol, value in reversed(assignments):
+        others = [*body, *(v for s, v in kept if s != symbol)]
+        uses = sum(1 for e in others for node in sp.preorder_traversal(e) if node == symbol)
+        if uses != 1:
+            continue
+        kept = [(s, v.xreplace({symbol: value})) for s, v in kept if s != symbol]
+        body = [e.xreplace({symbol: value}) for e in body]
+    return kept, body
 
 
 def _needed(

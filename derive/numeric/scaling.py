@@ -42,7 +42,8 @@ class Scaling:
         return cls(np.zeros(n), np.ones(n))
 
     def apply(self, X: Array) -> Array:
-        scaled: Array = (X - self.shift) / self.spread
+        scaled: Array = X - self.shift
+        scaled /= self.spread  # in place: one copy of X, not two
         return scaled
 
     def restore(self, alpha: float, beta: Array) -> tuple[float, Array]:
