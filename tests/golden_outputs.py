@@ -117,6 +117,9 @@ COMMANDS: tuple[Command, ...] = (
         ),
         writes=True,
     ),
+    Command("example-logistic-text", ("example", "--model", "logistic")),
+    Command("example-poisson-text-zh", ("example", "--model", "poisson", "--lang", "zh")),
+    Command("example-neuron-json", ("example", "--model", "neuron", "--json")),
     Command(
         "run-logistic-spector",
         (

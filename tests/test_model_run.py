@@ -251,22 +251,21 @@ def test_a_model_with_a_data_column_of_its_own(tmp_path: Path) -> None:
     assert "column w" in refused.stderr
 
 
-def test_predictions_are_refused_for_other_models(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(DATA / "spector.csv"),
-            "--target",
-            "GRADE",
-            "--model",
-            "logistic",
-            "--predictions",
-            str(tmp_path / "p.csv"),
-        ],
-    )
-    assert result.exit_code == 2
-    assert not (tmp_path / "p.csv").exists()
+def test_predictions_of_a_model_are_its_own_output(tmp_path: Path) -> None:
+    out = tmp_path / "p.csv"
+    arguments = ["run", str(DATA / "spector.csv"), "--target", "GRADE", "--model", "logistic"]
+    result = CliRunner().invoke(cli, [*arguments, "--standardize", "--predictions", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "row,GRADE,prediction,residual"
+    X, y, entry = _table("logistic-spector")
+    raw = entry["raw"]
+    assert isinstance(raw, dict)
+    # p = σ(α + Xβᵀ) at the outside reference, written out here
+    expected = 1 / (1 + np.exp(-(raw["alpha"] + X @ np.array(raw["beta"]))))
+    written = np.array([float(line.split(",")[2]) for line in lines[1:]])
+    assert np.max(np.abs(written - expected)) < 1e-6
+    assert len(written) == len(y) == 32
 
 
 def test_the_logistic_cost_is_finite_for_confident_wrong_predictions() -> None:

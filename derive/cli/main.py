@@ -223,7 +223,13 @@ def slides(out: Path, title: str | None, model: str, scale: str, lang: str) -> N
     help=N_("The most iterations after the first."),
 )
 @click.option(
-    "--lr", metavar="ETA", callback=decimal_rate, help=N_("Learning rate η [default: 0.1].")
+    "--lr",
+    metavar="ETA",
+    callback=decimal_rate,
+    help=N_(
+        "Learning rate η, the first trial step under backtracking [default: 0.1 for mse, "
+        "else the model's example's]."
+    ),
 )
 @click.option(
     "--example",
@@ -232,6 +238,7 @@ def slides(out: Path, title: str | None, model: str, scale: str, lang: str) -> N
     help=N_("A CSV file with a header: features, then the target (see --target)."),
 )
 @click.option("--target", help=N_("The target column of --example [default: the last one]."))
+@model_option
 @json_option
 @scale_option
 @lang_option
@@ -240,17 +247,39 @@ def example(
     lr: object,
     source: Path | None,
     target: str | None,
+    model: str,
     as_json: bool,
     scale: str,
     lang: str,
 ) -> None:
     from fractions import Fraction
 
+    rate = lr if isinstance(lr, Fraction) else None
+    if model != "mse":  # every other model: its own [example], or --example FILE
+        from derive.models.catalog import load_model
+        from derive.numeric.model_example import work_model
+        from derive.numeric.model_example_data import example_of, load_model_example, source_name
+        from derive.present.model_example_view import model_example_json, model_example_text
+
+        with language(lang):
+            spec = load_model(model, scale)
+            if source is None:
+                given = example_of(spec, source_name(model))
+            else:
+                given = load_model_example(spec, str(source), target)
+            done = work_model(spec, given, rate, iterations)
+            if as_json:
+                click.echo(json.dumps(model_example_json(done), ensure_ascii=False, indent=2))
+            else:
+                click.echo(model_example_text(done))
+        if not done.run.converged:
+            sys.exit(1)
+        return
+
     from derive.numeric.worked_example import DEFAULT, load_example, work
     from derive.present.terminal import example_json, example_text
     from derive.steps.article import derivation
 
-    rate = lr if isinstance(lr, Fraction) else None
     with language(lang):
         chosen = DEFAULT if source is None else load_example(str(source), target)
         worked = work(derivation(scale), chosen, rate, iterations)

@@ -323,7 +323,7 @@ def _write(dataset: Dataset, result: FitResult, outputs: Outputs) -> list[Path]:
     if outputs.save is not None:
         files[outputs.save] = run_files.coefficients(dataset, result, outputs.save.suffix)
     if outputs.predictions is not None:
-        files[outputs.predictions] = run_files.predictions(dataset, result)
+        files[outputs.predictions] = run_files.predictions(dataset, result.predict(dataset.X))
     return replace_all(files)
 
 

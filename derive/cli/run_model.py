@@ -42,17 +42,13 @@ def run_model(
     """The run of any model but the article's mse; its exit code (0 converged, 1 not)."""
     from derive.models.catalog import load_model
     from derive.numeric.model_compare import model_reference, no_reference_reason
+    from derive.numeric.model_fit import predict_model
     from derive.numeric.model_problem import other_data
     from derive.present import model_run_report as report
+    from derive.present import run_files
     from derive.present.run_report import written_lines
 
     spec = load_model(model)
-    if outputs.predictions is not None:
-        raise InputError(
-            gettext(
-                "--predictions is for --model mse; {model} has no single prediction column"
-            ).format(model=spec.key)
-        )
     check_outputs(data, outputs)
     extra = [quantity.name for quantity in other_data(spec)]
     dataset, columns = _read_model_data(data, target, features, reading, extra, as_json)
@@ -68,6 +64,9 @@ def run_model(
             files.update(_cost_plot(dataset, fit, outputs.plot))
     if outputs.save is not None:
         files[outputs.save] = report.model_coefficients(dataset, fit, outputs.save.suffix)
+    if outputs.predictions is not None:
+        predicted = predict_model(spec, fit, dataset.X, data=columns, constants=constants)
+        files[outputs.predictions] = run_files.predictions(dataset, predicted)
     written = [str(path) for path in replace_all(files)]
     if as_json:
         record = report.model_run_json(dataset, fit, reference, reason, written)

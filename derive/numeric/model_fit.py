@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import time
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,24 +36,31 @@ from derive.models.catalog import is_builtin
 from derive.models.spec import ModelSpec
 from derive.numeric import defaults
 from derive.numeric.arrays import Array
-from derive.numeric.conditioning import Curvature, check_arrays
+from derive.numeric.conditioning import check_arrays
 from derive.numeric.model_code import model_generate
 from derive.numeric.model_policy import (
+    Iterate,
     PolicyName,
+    gram,
     hessian_curvature,
+    iterates,
     policy_of,
     refuse_divergent,
     sigmoid_bound,
 )
-from derive.numeric.model_problem import Problem, bind, check_target, target_quantity
+from derive.numeric.model_problem import (
+    Problem,
+    bind,
+    check_target,
+    parameter_vector,
+    prediction_quantity,
+    target_quantity,
+)
 from derive.numeric.results import frozen
 from derive.numeric.scaling import Scaling
 
 Progress = Callable[[int, float], None]
 
-ARMIJO = 1e-4  # the fraction of the first-order decrease a backtracking step must achieve
-ROUNDING = 64 * float(np.finfo(np.float64).eps)  # how far rounding can move a computed cost
-MAX_HALVINGS = 60  # halvings in one step before the step counts as failed
 RISE_LIMIT = 5  # consecutive rising costs that count as divergence (fixed steps)
 STALL_PATIENCE = 1000  # steps without a smaller gradient that count as a stall
 SEPARATION_EVERY = 50  # steps between two looks for a separating hyperplane
@@ -137,22 +144,21 @@ def fit_model(
     start_cost, start_gradient = problem.evaluate(theta)
     watch.begin(start_cost, start_gradient)
     separating = _separating(spec, problem) if _may_separate(spec) else None
+    evaluate = None
     if policy == "hessian":
         curvature = hessian_curvature(problem)
         step = curvature.auto if lr == "auto" else float(lr)
         refuse_divergent(step, curvature)
-        theta, steps = _fixed(problem, theta, step, iterations, watch, _gram(problem, curvature))
-        lr_max: float | None = curvature.bound
-        halvings = 0
+        evaluate, lr_max = gram(problem, curvature), curvature.bound
     elif policy == "sigmoid":
-        bound = sigmoid_bound(used)
-        step = bound / 2 if lr == "auto" else float(lr)
-        theta, steps = _fixed(problem, theta, step, iterations, watch, None, separating)
-        lr_max, halvings = bound, 0
+        lr_max = sigmoid_bound(used)
+        step = lr_max / 2 if lr == "auto" else float(lr)
     else:
-        step = 1.0 if lr == "auto" else float(lr)
-        theta, steps, halvings = _backtracking(problem, theta, step, iterations, watch, separating)
-        lr_max = None
+        step, lr_max = (1.0 if lr == "auto" else float(lr)), None
+    descent = iterates(problem, theta, policy, step, evaluate)
+    theta, steps, halvings = _run(descent, theta, policy, iterations, watch, separating)
+    if evaluate is not None:  # the last cost measured on the data, not from the moments
+        watch.costs[-1] = problem.cost(theta)
     if separating is not None and watch.relative > tol:
         separating(theta, steps)
     parameters = _restore(problem, theta, scaling)
@@ -177,93 +183,30 @@ def fit_model(
 # --- the descent --------------------------------------------------------------------------
 
 
-def _gram(problem: Problem, curvature: Curvature) -> Callable[[Array], tuple[float, Array]]:
-    """J and ∇J of a quadratic cost from its values at 0: J(0) + bᵀθ + θᵀHθ/2, b + Hθ."""
-    zero = np.zeros(problem.size)
-    cost0, base = problem.evaluate(zero)
-    hessian = curvature.directions @ np.diag(curvature.eigenvalues) @ curvature.directions.T
-
-    def evaluate(theta: Array) -> tuple[float, Array]:
-        gradient = base + hessian @ theta
-        return cost0 + float(base @ theta) + 0.5 * float(theta @ hessian @ theta), gradient
-
-    return evaluate
-
-
-def _fixed(
-    problem: Problem,
+def _run(
+    steps: Iterator[Iterate],
     theta: Array,
-    lr: float,
-    iterations: int,
-    watch: _Watch,
-    gram: Callable[[Array], tuple[float, Array]] | None,
-    separating: Callable[[Array, int], None] | None = None,
-) -> tuple[Array, int]:
-    """Constant steps θ ← θ − η∇J until the watch says stop."""
-    evaluate = gram or problem.evaluate
-    _, gradient = evaluate(theta)
-    step = 0
-    going = watch.relative > watch.tol
-    with np.errstate(over="ignore", invalid="ignore"):
-        while going and step < iterations:
-            theta = theta - lr * gradient
-            cost, gradient = evaluate(theta)
-            step += 1
-            going = watch.check(step, cost, gradient, fixed=True)
-            if separating is not None and step % SEPARATION_EVERY == 0:
-                separating(theta, step)
-    if gram is not None:  # the last cost measured on the data, not from the moments
-        watch.costs[-1] = problem.cost(theta)
-    return theta, step
-
-
-def _backtracking(
-    problem: Problem,
-    theta: Array,
-    lr: float,
+    policy: PolicyName,
     iterations: int,
     watch: _Watch,
     separating: Callable[[Array, int], None] | None,
 ) -> tuple[Array, int, int]:
-    """Steps with Armijo's backtracking: try twice the last step, halve until the cost
-    falls by ARMIJO·η‖∇J‖²."""
-    cost, gradient = problem.evaluate(theta)
-    step, halvings, trial = 0, 0, lr
+    """Take steps until the watch says stop or `iterations` are taken; θ at the end, the
+    steps taken and the halvings. Backtracking that finds no step counts as a stall."""
+    step, halvings = 0, 0
     going = watch.relative > watch.tol
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # the watch judges non-finite costs
         while going and step < iterations:
-            squared = float(gradient @ gradient)
-            for _ in range(MAX_HALVINGS):
-                candidate = theta - trial * gradient
-                new_cost, new_gradient = problem.evaluate(candidate)
-                if _acceptable(cost, new_cost, trial * squared, squared, new_gradient):
-                    break
-                trial /= 2
-                halvings += 1
-            else:
+            reached = next(steps, None)
+            if reached is None:
                 watch.stalled = True
                 break
-            theta, cost, gradient = candidate, new_cost, new_gradient
+            theta, halvings = reached.theta, reached.halvings
             step += 1
-            going = watch.check(step, cost, gradient, fixed=False)
+            going = watch.check(step, reached.cost, reached.gradient, fixed=policy != "armijo")
             if separating is not None and step % SEPARATION_EVERY == 0:
                 separating(theta, step)
-            trial *= 2
     return theta, step, halvings
-
-
-def _acceptable(
-    cost: float, new_cost: float, decrease: float, squared: float, new_gradient: Array
-) -> bool:
-    """Armijo's condition J(θ − η∇J) ≤ J − c·η‖∇J‖²; where that decrease is below the
-    rounding of J itself (near the minimum, asking ‖∇J‖ for 10⁻¹⁰ of its start), a step
-    that does not raise J beyond its rounding and shrinks the gradient."""
-    if not (np.isfinite(new_cost) and np.isfinite(new_gradient).all()):
-        return False
-    rounding = ROUNDING * max(abs(cost), abs(new_cost))
-    if ARMIJO * decrease > rounding:
-        return new_cost <= cost - ARMIJO * decrease
-    return new_cost <= cost + rounding and float(new_gradient @ new_gradient) < squared
 
 
 class _Watch:
@@ -345,7 +288,7 @@ def _separating(spec: ModelSpec, problem: Problem) -> Callable[[Array, int], Non
     positive = labels[:, 0] == 1
 
     def look(theta: Array, step: int) -> None:
-        arguments = problem._arguments(theta)
+        arguments = problem.arguments(theta)
         z = np.ravel(scores(*arguments)[0])
         if np.all(z[positive] > 0) and np.all(z[~positive] < 0):
             raise SeparableError(
@@ -387,3 +330,30 @@ def _restore(problem: Problem, theta: Array, scaling: Scaling | None) -> dict[st
     weights = next(s.quantity.name for s in problem.slots if s.matrix)
     alpha, beta = scaling.restore(float(values[intercept]), np.ravel(values[weights]))
     return {intercept: alpha, weights: frozen(beta)}
+
+
+def predict_model(
+    spec: ModelSpec,
+    fit: ModelFit,
+    X: ArrayLike,
+    *,
+    data: Mapping[str, ArrayLike] | None = None,
+    constants: Mapping[str, float] | None = None,
+) -> Array:
+    """The model's prediction for each row of X with the fit's parameters (ŷ for ridge,
+    p for logistic regression and the neuron, μ for Poisson regression), by the generated
+    code; `InputError` for a model that names no prediction."""
+    symbol = prediction_quantity(spec)
+    if symbol is None:
+        raise InputError(
+            gettext("{model} names no prediction: no m×1 quantity without the target").format(
+                model=spec.key
+            )
+        )
+    features = np.asarray(X, dtype=np.float64)
+    placeholder = np.zeros((features.shape[0], 1))
+    problem = bind(spec, features, placeholder, data or {}, constants or {})
+    theta = parameter_vector(problem, fit.parameters)
+    position = [item.symbol for item in spec.intermediates].index(symbol)
+    values = problem.code.quantities(*problem.arguments(theta))
+    return np.ravel(np.asarray(values[position], dtype=np.float64))

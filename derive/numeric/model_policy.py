@@ -1,12 +1,15 @@
-"""How a model's step size is chosen: what is known of its curvature.
+"""How a model's step size is chosen, from what is known of its curvature, and the steps.
 
 Numeric stage, under model_fit.py. A quadratic cost (decided by SymPy) has a constant
 Hessian, found from the generated gradient; logistic regression's Hessian is bounded by
-X̃ᵀX̃/(4m) everywhere; every other model backtracks (see model_fit.py).
+X̃ᵀX̃/(4m) everywhere; every other model backtracks (see model_fit.py). `iterates` takes
+the steps, for the fit (model_fit.py) and for the worked example alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
@@ -22,6 +25,11 @@ from derive.numeric.conditioning import Curvature, of_hessian
 from derive.numeric.model_problem import Problem
 
 PolicyName = Literal["hessian", "sigmoid", "armijo"]
+Evaluate = Callable[[Array], tuple[float, Array]]
+
+ARMIJO = 1e-4  # the fraction of the first-order decrease a backtracking step must achieve
+ROUNDING = 64 * float(np.finfo(np.float64).eps)  # how far rounding can move a computed cost
+MAX_HALVINGS = 60  # halvings in one step before the step counts as failed
 
 
 def policy_of(spec: ModelSpec) -> PolicyName:
@@ -84,3 +92,79 @@ def refuse_divergent(lr: float, found: Curvature) -> None:
                 "gradient descent would diverge; use a smaller rate or 'auto'"
             ).format(lr=f"{lr:.6g}", bound=f"{found.bound:.6g}", hessian=found.hessian_text)
         )
+
+
+def gram(problem: Problem, curvature: Curvature) -> Evaluate:
+    """J and ∇J of a quadratic cost from its values at 0: J(0) + bᵀθ + θᵀHθ/2, b + Hθ."""
+    zero = np.zeros(problem.size)
+    cost0, base = problem.evaluate(zero)
+    hessian = curvature.directions @ np.diag(curvature.eigenvalues) @ curvature.directions.T
+
+    def evaluate(theta: Array) -> tuple[float, Array]:
+        gradient = base + hessian @ theta
+        return cost0 + float(base @ theta) + 0.5 * float(theta @ hessian @ theta), gradient
+
+    return evaluate
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
+class Iterate:
+    """One step's outcome: θ, J and ∇J there, the η that reached it, and the halvings of
+    the backtracking so far."""
+
+    theta: Array
+    cost: float
+    gradient: Array
+    step: float
+    halvings: int
+
+
+def iterates(
+    problem: Problem,
+    theta: Array,
+    policy: PolicyName,
+    lr: float,
+    evaluate: Evaluate | None = None,
+) -> Iterator[Iterate]:
+    """Gradient descent from θ, one iterate at a time, for as long as it is asked: constant
+    steps θ ← θ − η∇J (policies hessian and sigmoid; `evaluate` may be the Gram form), or
+    Armijo's backtracking (each step tries twice the last and halves until `acceptable`),
+    which ends when no step of MAX_HALVINGS halvings is acceptable. Non-finite values are
+    passed on for the caller to judge: consume it under np.errstate(over="ignore",
+    invalid="ignore")."""
+    evaluate = evaluate or problem.evaluate
+    cost, gradient = evaluate(theta)
+    halvings, trial = 0, lr
+    while True:
+        if policy != "armijo":
+            theta = theta - lr * gradient
+            cost, gradient = evaluate(theta)
+            yield Iterate(theta, cost, gradient, lr, 0)
+            continue
+        squared = float(gradient @ gradient)
+        for _ in range(MAX_HALVINGS):
+            candidate = theta - trial * gradient
+            new_cost, new_gradient = problem.evaluate(candidate)
+            if acceptable(cost, new_cost, trial * squared, squared, new_gradient):
+                break
+            trial /= 2
+            halvings += 1
+        else:
+            return
+        theta, cost, gradient = candidate, new_cost, new_gradient
+        yield Iterate(theta, cost, gradient, trial, halvings)
+        trial *= 2
+
+
+def acceptable(
+    cost: float, new_cost: float, decrease: float, squared: float, new_gradient: Array
+) -> bool:
+    """Armijo's condition J(θ − η∇J) ≤ J − c·η‖∇J‖²; where that decrease is below the
+    rounding of J itself (near the minimum, asking ‖∇J‖ for 10⁻¹⁰ of its start), a step
+    that does not raise J beyond its rounding and shrinks the gradient."""
+    if not (np.isfinite(new_cost) and np.isfinite(new_gradient).all()):
+        return False
+    rounding = ROUNDING * max(abs(cost), abs(new_cost))
+    if ARMIJO * decrease > rounding:
+        return new_cost <= cost - ARMIJO * decrease
+    return new_cost <= cost + rounding and float(new_gradient @ new_gradient) < squared

@@ -60,7 +60,7 @@ class Problem:
     def size(self) -> int:
         return sum(slot.size for slot in self.slots)
 
-    def _arguments(self, theta: Array) -> list[object]:
+    def arguments(self, theta: Array) -> list[object]:
         return [
             *self.values,
             *(slot.value(theta) for slot in self.slots),
@@ -69,11 +69,11 @@ class Problem:
         ]
 
     def evaluate(self, theta: Array) -> tuple[float, Array]:
-        cost, *gradients = self.code.cost_and_gradients(*self._arguments(theta))
+        cost, *gradients = self.code.cost_and_gradients(*self.arguments(theta))
         return float(cost), np.concatenate([np.ravel(g) for g in gradients])
 
     def cost(self, theta: Array) -> float:
-        return float(self.code.cost(*self._arguments(theta))[0])
+        return float(self.code.cost(*self.arguments(theta))[0])
 
 
 def check_target(spec: ModelSpec, y: Array) -> None:
@@ -170,3 +170,25 @@ def _column(quantity: Quantity, values: ArrayLike, m: int) -> Array:
             gettext("the data {name} must be {m} finite numbers").format(name=quantity.name, m=m)
         )
     return column
+
+
+def prediction_quantity(spec: ModelSpec) -> sp.Basic | None:
+    """What the model predicts for each example: the last m×1 intermediate that does not
+    involve the target (ŷ, p = σ(z), μ = exp(z)); None where there is none."""
+    target = target_quantity(spec).symbol
+    expanded: dict[sp.Basic, sp.Basic] = {}
+    found = None
+    for item in spec.intermediates:
+        value = item.definition.xreplace(expanded)
+        expanded[item.symbol] = value
+        if item.shape == (spec.m, 1) and not value.has(target):
+            found = item.symbol
+    return found
+
+
+def parameter_vector(problem: Problem, values: Mapping[str, float | Array]) -> Array:
+    """θ of parameters given by name (a fit's), laid out as the problem's slots."""
+    parts = [
+        np.ravel(np.asarray(values[slot.quantity.name], dtype=np.float64)) for slot in problem.slots
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0)

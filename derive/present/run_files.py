@@ -16,6 +16,7 @@ from pathlib import Path
 from derive.core.atomic import check_place
 from derive.core.errors import InputError
 from derive.core.i18n import gettext
+from derive.numeric.arrays import Array
 from derive.numeric.dataset import Dataset
 from derive.numeric.results import FitResult
 
@@ -54,10 +55,10 @@ def coefficients(data: Dataset, fit: FitResult, suffix: str) -> bytes:
     return csv_rows([("term", "coefficient"), *((name, repr(value)) for name, value in rows)])
 
 
-def predictions(data: Dataset, fit: FitResult) -> bytes:
+def predictions(data: Dataset, predicted: Array) -> bytes:
     """A row per data row fitted: its number among the file's data rows (from 1; rows
-    dropped for an empty cell are missing), the target, the prediction and the residual."""
-    predicted = fit.predict(data.X)
+    dropped for an empty cell are missing), the target, the prediction (one value per row)
+    and the residual."""
     parts = [csv_rows([("row", data.target, "prediction", "residual")])]
     numbers = data.rows()
     for start in range(0, len(data.y), BLOCK):
