@@ -79,3 +79,17 @@ def test_restore_maps_coefficients_back_to_the_data_scale() -> None:
     z = scaling.apply(X)
     alpha, beta = scaling.restore(0.5, np.array([2.0, -1.0]))
     assert alpha + X @ beta == pytest.approx(0.5 + z @ [2.0, -1.0], rel=1e-12, abs=1e-12)
+
+
+def test_the_spread_is_numpys_std_bit_for_bit() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        m, n = int(rng.integers(1, 2000)), int(rng.integers(1, 6))
+        X = rng.normal(size=(m, n)) * 10.0 ** rng.integers(-100, 100, size=n)
+        X += rng.normal(size=n) * 10.0 ** rng.integers(-3, 3, size=n)
+        largest = np.abs(X).max(axis=0)
+        power = np.ldexp(1.0, np.frexp(largest)[1] - 1)
+        expected = (X / power).std(axis=0) * power
+        found = Scaling.of(X).spread
+        constant = X.min(axis=0) == X.max(axis=0)
+        assert np.array_equal(found[~constant], expected[~constant])
