@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from derive.core.errors import InputError
+from derive.core.errors import DivergenceError, InputError
 from derive.core.i18n import gettext, join_list
 from derive.models.linear import Scale
 from derive.numeric.arrays import Array, scalar
@@ -150,6 +150,17 @@ class Curvature:
     @property
     def condition(self) -> float:
         return self.largest / self.smallest
+
+    def refuse(self, lr: float) -> None:
+        """`DivergenceError` for a step at or above the bound: descent would diverge."""
+        if lr >= self.bound:
+            raise DivergenceError(
+                gettext(
+                    "the learning rate {lr} is at or above the stability bound "
+                    "2/λmax = {bound} ({hessian}): "
+                    "gradient descent would diverge; use a smaller rate or 'auto'"
+                ).format(lr=f"{lr:.6g}", bound=f"{self.bound:.6g}", hessian=self.hessian_text)
+            )
 
     def steps_needed(self, lr: float, tol: float, gradient: Array) -> float:
         """At least how many steps of size `lr` bring ‖∇J‖ to `tol` of ‖∇J₀‖ = ‖`gradient`‖.

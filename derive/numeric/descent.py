@@ -88,7 +88,7 @@ def fit(
     if found.rank < found.size:
         warnings.warn(NonUniqueWarning(diagnose_singular(data, found, names)), stacklevel=2)
     step = found.auto if lr == "auto" else float(lr)
-    _refuse_divergent(step, found)
+    found.refuse(step)
     m, n = features.shape
     chosen = choose_method(m, n, iterations) if method == "auto" else method
     evaluate = run.evaluator(chosen)
@@ -157,17 +157,6 @@ def _check_settings(lr: float | str, iterations: int, tol: float, method: str) -
             gettext("unknown method {method}: choose auto, plain or gram").format(
                 method=repr(method)
             )
-        )
-
-
-def _refuse_divergent(lr: float, found: Curvature) -> None:
-    if lr >= found.bound:
-        raise DivergenceError(
-            gettext(
-                "the learning rate {lr} is at or above the stability bound "
-                "2/λmax = {bound} ({hessian}): "
-                "gradient descent would diverge; use a smaller rate or 'auto'"
-            ).format(lr=f"{lr:.6g}", bound=f"{found.bound:.6g}", hessian=found.hessian_text)
         )
 
 

@@ -39,7 +39,7 @@ from derive.numeric.model_example_first import (
 from derive.numeric.model_fit import CONVEX, SeparableError, fit_model
 from derive.numeric.model_policy import PolicyName, policy_of
 from derive.numeric.model_problem import Slot, target_quantity
-from derive.numeric.worked_example import ITERATIONS
+from derive.numeric.worked_example import ITERATIONS, shown_iterations
 from derive.steps.choose import derive_model
 from derive.steps.derivation import Derivation
 
@@ -105,10 +105,7 @@ class WorkedModel:
 
     def table(self, head: int = 5, rows: int = 12) -> tuple[int, ...]:
         """Which iterations a table shows: the first few, then every k-th, and the last."""
-        last = self.run.iterations
-        step = _round_step(max(1, (last - head) // rows))
-        shown = set(range(min(head, last) + 1)) | set(range(0, last + 1, step)) | {last}
-        return tuple(sorted(shown))
+        return shown_iterations(self.run.iterations, head, rows)
 
 
 def work_model(
@@ -166,16 +163,6 @@ def _diagnose_separable(
         raise
     except DeriveError:
         return
-
-
-def _round_step(step: int) -> int:
-    """The next 'round' number at or above `step`: 1, 2, 5, 10, 20, 50, ..."""
-    scale = 1
-    while True:
-        for factor in (1, 2, 5):
-            if factor * scale >= step:
-                return factor * scale
-        scale *= 10
 
 
 def rate_runs(worked: WorkedModel, iterations: int = CURVE_ITERATIONS) -> tuple[ModelRun, ...]:

@@ -45,7 +45,6 @@ from derive.numeric.model_policy import (
     hessian_curvature,
     iterates,
     policy_of,
-    refuse_divergent,
     sigmoid_bound,
 )
 from derive.numeric.model_problem import (
@@ -148,7 +147,7 @@ def fit_model(
     if policy == "hessian":
         curvature = hessian_curvature(problem)
         step = curvature.auto if lr == "auto" else float(lr)
-        refuse_divergent(step, curvature)
+        curvature.refuse(step)
         evaluate, lr_max = gram(problem, curvature), curvature.bound
     elif policy == "sigmoid":
         lr_max = sigmoid_bound(used)

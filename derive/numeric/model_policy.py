@@ -16,8 +16,6 @@ from typing import Literal
 import numpy as np
 import sympy as sp
 
-from derive.core.errors import DivergenceError
-from derive.core.i18n import gettext
 from derive.models.catalog import is_builtin
 from derive.models.spec import ModelSpec
 from derive.numeric.arrays import Array
@@ -81,17 +79,6 @@ def sigmoid_bound(X: Array) -> float:
     gram[0, 1:] = gram[1:, 0] = X.sum(axis=0)
     gram[1:, 1:] = X.T @ X
     return float(2.0 / (np.linalg.eigvalsh(gram)[-1] / (4 * m)))
-
-
-def refuse_divergent(lr: float, found: Curvature) -> None:
-    if lr >= found.bound:
-        raise DivergenceError(
-            gettext(
-                "the learning rate {lr} is at or above the stability bound "
-                "2/λmax = {bound} ({hessian}): "
-                "gradient descent would diverge; use a smaller rate or 'auto'"
-            ).format(lr=f"{lr:.6g}", bound=f"{found.bound:.6g}", hessian=found.hessian_text)
-        )
 
 
 def gram(problem: Problem, curvature: Curvature) -> Evaluate:

@@ -169,10 +169,7 @@ class WorkedExample:
 
     def table(self, head: int = 5, rows: int = 12) -> tuple[int, ...]:
         """Which iterations a table shows: the first few, then every k-th, and the last."""
-        last = self.run.iterations
-        step = _round_step(max(1, (last - head) // rows))
-        shown = set(range(min(head, last) + 1)) | set(range(0, last + 1, step)) | {last}
-        return tuple(sorted(shown))
+        return shown_iterations(self.run.iterations, head, rows)
 
 
 def work(
@@ -201,6 +198,14 @@ def _with_lr(example: Example, lr: Fraction) -> Example:
     return Example(
         example.X, example.y, example.alpha, example.beta, lr, example.features, example.target
     )
+
+
+def shown_iterations(last: int, head: int = 5, rows: int = 12) -> tuple[int, ...]:
+    """Which of the iterations 0..last a table shows: the first `head`, then every k-th
+    (k a round number that leaves about `rows` more), and the last."""
+    step = _round_step(max(1, (last - head) // rows))
+    shown = set(range(min(head, last) + 1)) | set(range(0, last + 1, step)) | {last}
+    return tuple(sorted(shown))
 
 
 def _round_step(step: int) -> int:

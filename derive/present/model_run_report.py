@@ -21,6 +21,7 @@ from derive.numeric.dataset import Dataset
 from derive.numeric.model_compare import ModelReference
 from derive.numeric.model_fit import ModelFit
 from derive.present.run_files import csv_rows
+from derive.present.run_report import ended_line
 from derive.present.width import ljust, rjust, width
 
 COLUMN = 22
@@ -70,22 +71,11 @@ def policy_line(fit: ModelFit) -> str:
 
 
 def outcome_line(fit: ModelFit) -> str:
+    ended = ended_line(fit.iterations, fit.gradient_norm, fit.tol, fit.converged, fit.stalled)
+    if ended is not None:
+        return ended
     facts = {"k": fit.iterations, "norm": f"{fit.gradient_norm:.2g}", "tol": f"{fit.tol:g}"}
-    if fit.converged:
-        sentence = ngettext(
-            "converged after {k} iteration: ‖∇J‖ is {norm} of its start (tolerance {tol})",
-            "converged after {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol})",
-            fit.iterations,
-        )
-    elif fit.stalled:
-        sentence = ngettext(
-            "stalled after {k} iteration: ‖∇J‖ is {norm} of its start and no longer shrinks "
-            "(rounding); the tolerance {tol} is out of reach",
-            "stalled after {k} iterations: ‖∇J‖ is {norm} of its start and no longer shrinks "
-            "(rounding); the tolerance {tol} is out of reach",
-            fit.iterations,
-        )
-    elif fit.standardized:
+    if fit.standardized:
         sentence = ngettext(
             "did not converge in {k} iteration: ‖∇J‖ is {norm} of its start (tolerance {tol})",
             "did not converge in {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol})",

@@ -156,22 +156,9 @@ def _outcome(fit: FitResult) -> str:
         "tol": f"{fit.tol:g}",
         "condition": f"{fit.condition:.2g}",
     }
-    if fit.converged:
-        sentence = ngettext(
-            "converged after {k} iteration: ‖∇J‖ is {norm} of its start (tolerance {tol})",
-            "converged after {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol})",
-            fit.iterations,
-        )
-        return sentence.format(**facts)
-    if fit.stalled:
-        sentence = ngettext(
-            "stalled after {k} iteration: ‖∇J‖ is {norm} of its start and no longer shrinks "
-            "(rounding); the tolerance {tol} is out of reach",
-            "stalled after {k} iterations: ‖∇J‖ is {norm} of its start and no longer shrinks "
-            "(rounding); the tolerance {tol} is out of reach",
-            fit.iterations,
-        )
-        return sentence.format(**facts)
+    ended = ended_line(fit.iterations, fit.gradient_norm, fit.tol, fit.converged, fit.stalled)
+    if ended is not None:
+        return ended
     needed = fit.condition / 2 * math.log(1 / fit.tol) if fit.tol > 0 else math.inf
     sentence = ngettext(
         "did not converge in {k} iteration: ‖∇J‖ is {norm} of its start (tolerance {tol}). "
@@ -183,6 +170,29 @@ def _outcome(fit: FitResult) -> str:
         fit.iterations,
     )
     return sentence.format(**facts, needed=f"{needed:.2g}")
+
+
+def ended_line(k: int, norm: float, tol: float, converged: bool, stalled: bool) -> str | None:
+    """The outcome of a run that converged or stalled after k steps, with ‖∇J‖ at `norm`
+    of its start; None for any other run."""
+    facts = {"k": k, "norm": f"{norm:.2g}", "tol": f"{tol:g}"}
+    if converged:
+        sentence = ngettext(
+            "converged after {k} iteration: ‖∇J‖ is {norm} of its start (tolerance {tol})",
+            "converged after {k} iterations: ‖∇J‖ is {norm} of its start (tolerance {tol})",
+            k,
+        )
+        return sentence.format(**facts)
+    if stalled:
+        sentence = ngettext(
+            "stalled after {k} iteration: ‖∇J‖ is {norm} of its start and no longer shrinks "
+            "(rounding); the tolerance {tol} is out of reach",
+            "stalled after {k} iterations: ‖∇J‖ is {norm} of its start and no longer shrinks "
+            "(rounding); the tolerance {tol} is out of reach",
+            k,
+        )
+        return sentence.format(**facts)
+    return None
 
 
 def warning_lines(messages: Sequence[str]) -> list[str]:
