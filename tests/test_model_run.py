@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -318,3 +319,21 @@ def test_derive_fit_takes_a_model() -> None:
     assert isinstance(result, derive.ModelFit)
     assert _worst([result.alpha, *result.beta], [reference["alpha"], *reference["beta"]]) < 1e-6
     assert isinstance(derive.fit(X, y), derive.FitResult)  # mse: the article's fit
+
+
+def test_no_progress_bar_with_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    import derive.numeric.model_fit as model_fit
+
+    seen: list[object] = []
+    original = model_fit.fit_model
+
+    def recording(*args: Any, **kwargs: Any) -> model_fit.ModelFit:
+        seen.append(kwargs.get("progress"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(model_fit, "fit_model", recording)
+    arguments = ["run", str(DATA / "spector.csv"), "--target", "GRADE", "--model", "logistic"]
+    result = CliRunner().invoke(cli, [*arguments, "--standardize", "--json"])
+    assert result.exit_code == 0, result.output
+    assert seen == [None]
+    json.loads(result.stdout)  # nothing but the JSON object on stdout
