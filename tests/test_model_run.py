@@ -337,3 +337,74 @@ def test_no_progress_bar_with_json(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     assert seen == [None]
     json.loads(result.stdout)  # nothing but the JSON object on stdout
+
+
+SCALED = """
+title = "Scaled least squares"
+[data]
+X = "m x n"
+y = "m x 1"
+[parameters]
+alpha = "1x1"
+beta = "1 x n"
+[constants]
+c = { value = "1" }
+[[intermediates]]
+name = "u"
+value = "y - alpha - X beta^T"
+[cost]
+value = "(c/m) u^T u"
+"""
+
+
+def test_a_quadratic_cost_without_a_minimum_is_refused(tmp_path: Path) -> None:
+    model = tmp_path / "scaled.toml"
+    model.write_text(SCALED, encoding="utf-8")
+    arguments = ["run", str(DATA / "stackloss.csv"), "--target", "STACKLOSS", "--model"]
+    result = CliRunner().invoke(cli, [*arguments, str(model), "--set", "c=-1", "--json"])
+    assert result.exit_code == 1
+    record = json.loads(result.stdout)
+    assert record["error"] == "unbounded"
+    assert "negative eigenvalue" in record["message"]
+    assert "Traceback" not in result.output
+    # with c = 1 it is least squares, and a quadratic cost with a positive definite
+    # Hessian is convex: the report says nothing about local minima
+    fine = CliRunner().invoke(cli, [*arguments, str(model), "--standardize"])
+    assert fine.exit_code == 0, fine.output
+    assert "local minimum" not in fine.stdout
+
+
+def test_other_data_of_a_kind_are_checked(tmp_path: Path) -> None:
+    data = tmp_path / "weights.csv"
+    data.write_text("x,w,y\n1,1,2\n2,-2,3\n3,1,5\n4,3,4\n", encoding="utf-8")
+    model = str(DATA / "models" / "weighted.toml")
+    result = CliRunner().invoke(cli, ["run", str(data), "--target", "y", "--model", model])
+    assert result.exit_code == 2
+    assert "data w; row 2 has -2" in result.stderr
+
+
+def test_the_report_says_what_a_run_cannot_claim(tmp_path: Path) -> None:
+    arguments = ["run", str(DATA / "spector.csv"), "--target", "GRADE", "--standardize"]
+    short = CliRunner().invoke(cli, [*arguments, "--model", "neuron", "--iterations", "5"])
+    assert "may end in a local minimum" in short.stdout
+    assert "this is a local minimum" not in short.stdout
+    ridge = CliRunner().invoke(cli, [*arguments, "--model", "ridge"])
+    assert "standardized features" in ridge.stdout  # the penalty's scale is said
+    holes = tmp_path / "holes.csv"
+    holes.write_text("x,y\n1,2\n2,\n3,5\n4,4\n5,7\n", encoding="utf-8")
+    dropped = CliRunner().invoke(
+        cli, ["run", str(holes), "--target", "y", "--model", "ridge", "--dropna"]
+    )
+    assert dropped.exit_code == 0, dropped.output
+    assert "dropped 1 row" in dropped.stdout
+
+
+def test_newton_on_nearly_separated_labels_gives_no_reference(tmp_path: Path) -> None:
+    rows = ["1,8,0", "2,6,0", "3,7,1", "4,5,0", "5,8,1", "6,4,1", "2,9,1", "5,5,0"]
+    data = tmp_path / "class.csv"
+    data.write_text("hours,sleep,passed\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    arguments = ["run", str(data), "--target", "passed", "--model", "logistic"]
+    result = CliRunner().invoke(cli, [*arguments, "--iterations", "2000", "--json"])
+    record = json.loads(result.stdout)
+    assert record["reference"] is None
+    assert "separated" in record["no_reference"]

@@ -227,12 +227,14 @@ def run(
 
 
 def _kind(error: BaseException) -> str:
-    from derive.numeric.model_fit import SeparableError
+    from derive.numeric.model_fit import SeparableError, UnboundedError
 
     if isinstance(error, InputError):
         return "input"
     if isinstance(error, SeparableError):
         return "separable"
+    if isinstance(error, UnboundedError):
+        return "unbounded"
     return "interrupted" if isinstance(error, KeyboardInterrupt) else "failure"
 
 

@@ -75,7 +75,8 @@ def run_model(
         for line in written_lines(written):
             click.echo(line, err=True)
         title = spec.title.get(current())
-        click.echo(report.model_run_text(dataset, title, fit, reference, reason))
+        penalized = bool(spec.constants)
+        click.echo(report.model_run_text(dataset, title, fit, reference, reason, penalized))
     return 0 if fit.converged else 1
 
 

@@ -105,14 +105,19 @@ def read(
     total = max(source.size(), 1)
     with source.open() as file:
         stream = _Stream(file, options.encoding)
+        reader = None
         try:
-            for batch in _batches(stream, sep, raw, options.dropna):
+            reader = _batches(stream, sep, raw, options.dropna)
+            for batch in reader:
                 if not _add(filler, batch):
                     return None
                 if progress is not None:
                     progress(stream.done, total)
         except (pa.ArrowException, ValueError, UnicodeError):
             return None
+        finally:  # stop pyarrow's reading threads before the file closes under them
+            if reader is not None:
+                reader.close()
     return chosen, filler.finish()
 
 

@@ -44,6 +44,20 @@ class ModelReference:
         return [abs(a - b) / abs(b) if b != 0 else abs(a - b) for a, b in pairs]
 
 
+SATURATED = 36.0  # |z| beyond which σ(z) is 0 or 1 in float64 (and exp(−36) ≈ 2e-16)
+
+
+def _saturated(X: Array, alpha: float, beta: Array, family: str) -> bool:
+    """Whether Newton's end fits some example with probability 0 or 1 (logistic) or an
+    expected count of 0 (Poisson) to float64's precision: the labels are separated, or
+    nearly (quasi-separated), and the coefficients it reached are not a finite minimiser
+    but a point on the way to infinity."""
+    z = alpha + X @ np.ravel(beta)
+    if family == "logistic":
+        return bool(np.any(np.abs(z) >= SATURATED))
+    return bool(np.any(z <= -SATURATED))
+
+
 def reference_method(spec: ModelSpec) -> Method | None:
     """How the minimiser of `spec` is found independently, None where it is not."""
     if is_builtin(spec, "ridge"):
@@ -56,7 +70,10 @@ def reference_method(spec: ModelSpec) -> Method | None:
 def no_reference_reason(spec: ModelSpec) -> str:
     """Why a model's run has no reference beside it."""
     if reference_method(spec) is not None:
-        return gettext("no reference: Newton's method found no finite minimiser")
+        return gettext(
+            "no reference: Newton's method found no finite minimiser (for logistic "
+            "regression: the labels are separated, or nearly, by a line through some points)"
+        )
     if is_builtin(spec, "neuron"):
         return gettext(
             "no reference: the neuron's cost is not convex, so another method may find "
@@ -89,8 +106,11 @@ def model_reference(
     else:
         family: Literal["logistic", "poisson"] = "logistic" if spec.key == "logistic" else "poisson"
         try:
-            alpha, beta = newton_reference(features, target, family)
+            with np.errstate(all="ignore"):  # a separated problem is judged just below
+                alpha, beta = newton_reference(features, target, family)
         except NoMinimiserError:
+            return None
+        if _saturated(features, alpha, np.asarray(beta), family):
             return None
     if scaling is not None:
         alpha, beta = scaling.restore(alpha, np.asarray(beta))

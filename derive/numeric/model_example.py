@@ -37,7 +37,7 @@ from derive.numeric.model_example_first import (
     first_model_iteration,
 )
 from derive.numeric.model_fit import CONVEX, SeparableError, fit_model
-from derive.numeric.model_policy import PolicyName, policy_of
+from derive.numeric.model_policy import PolicyName, is_quadratic, policy_of
 from derive.numeric.model_problem import Slot, target_quantity
 from derive.numeric.worked_example import ITERATIONS, shown_iterations
 from derive.steps.choose import derive_model
@@ -149,7 +149,11 @@ def work_model(
 
 
 def _convex(spec: ModelSpec) -> bool | None:
-    return CONVEX[spec.key] if is_builtin(spec) else None
+    """Known for the built-in models; a quadratic cost (whose Hessian the example finds
+    positive definite) is convex; otherwise unknown."""
+    if is_builtin(spec):
+        return CONVEX[spec.key]
+    return True if is_quadratic(spec) else None
 
 
 def _diagnose_separable(

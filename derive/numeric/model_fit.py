@@ -36,9 +36,10 @@ from derive.models.catalog import is_builtin
 from derive.models.spec import ModelSpec
 from derive.numeric import defaults
 from derive.numeric.arrays import Array
-from derive.numeric.conditioning import check_arrays
+from derive.numeric.conditioning import Curvature, check_arrays
 from derive.numeric.model_code import model_generate
 from derive.numeric.model_policy import (
+    ROUNDING,
     Iterate,
     PolicyName,
     gram,
@@ -69,6 +70,11 @@ CONVEX = {"mse": True, "ridge": True, "logistic": True, "poisson": True, "neuron
 
 class SeparableError(DeriveError):
     """Logistic regression on separable data: no minimiser exists (exit code 1)."""
+
+
+class UnboundedError(DeriveError):
+    """A quadratic cost whose Hessian has a negative eigenvalue: it falls without bound,
+    and no minimiser exists (exit code 1)."""
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
@@ -146,6 +152,7 @@ def fit_model(
     evaluate = None
     if policy == "hessian":
         curvature = hessian_curvature(problem)
+        _refuse_unbounded(curvature)
         step = curvature.auto if lr == "auto" else float(lr)
         curvature.refuse(step)
         evaluate, lr_max = gram(problem, curvature), curvature.bound
@@ -174,7 +181,7 @@ def fit_model(
         gradient_norm=watch.relative,
         tol=tol,
         stalled=watch.stalled,
-        convex=CONVEX[spec.key] if is_builtin(spec) else None,
+        convex=CONVEX[spec.key] if is_builtin(spec) else (True if policy == "hessian" else None),
         standardized=scaling is not None,
     )
 
@@ -260,6 +267,19 @@ class _Watch:
             self.last_report = now
             self.progress(step, self.relative)
         return self.relative > self.tol and not self.stalled
+
+
+def _refuse_unbounded(curvature: Curvature) -> None:
+    """A quadratic cost with a direction of negative curvature has no minimum."""
+    lowest, scale = curvature.eigenvalues[0], float(np.abs(curvature.eigenvalues).max())
+    if lowest < -ROUNDING * scale:
+        raise UnboundedError(
+            gettext(
+                "the cost has no minimum: its Hessian has the negative eigenvalue {value}, "
+                "so the cost falls without bound along that direction (a negative weight "
+                "or constant in the cost?)"
+            ).format(value=f"{lowest:.4g}")
+        )
 
 
 # --- separable data -----------------------------------------------------------------------

@@ -78,24 +78,32 @@ class Problem:
 
 def check_target(spec: ModelSpec, y: Array) -> None:
     """Refuse a target the model cannot take, naming the first bad row (from 1)."""
-    kind = target_quantity(spec).kind
-    if kind == "binary":
-        bad = np.flatnonzero((y != 0) & (y != 1))
+    check_kind(spec, target_quantity(spec), y)
+
+
+def check_kind(spec: ModelSpec, quantity: Quantity, values: Array) -> None:
+    """Refuse data of another kind than the model declares for them (labels 0 or 1,
+    counts, positive numbers), naming the first bad row (from 1)."""
+    flat = np.ravel(values)
+    if quantity.kind == "binary":
+        bad = np.flatnonzero((flat != 0) & (flat != 1))
         need = gettext("labels 0 or 1")
-    elif kind == "counts":
-        bad = np.flatnonzero((y < 0) | (y != np.floor(y)))
+    elif quantity.kind == "counts":
+        bad = np.flatnonzero((flat < 0) | (flat != np.floor(flat)))
         need = gettext("counts: whole numbers 0, 1, 2, …")
-    elif kind == "positive":
-        bad = np.flatnonzero(y <= 0)
+    elif quantity.kind == "positive":
+        bad = np.flatnonzero(flat <= 0)
         need = gettext("positive numbers")
     else:
         return
-    if len(bad):
-        raise InputError(
-            gettext("{model} needs {need} as its target; row {row} has {value}").format(
-                model=spec.key, need=need, row=int(bad[0]) + 1, value=f"{y[bad[0]]:g}"
-            )
-        )
+    if not len(bad):
+        return
+    facts = {"model": spec.key, "need": need, "row": int(bad[0]) + 1, "value": f"{flat[bad[0]]:g}"}
+    if quantity.name == target_quantity(spec).name:
+        sentence = gettext("{model} needs {need} as its target; row {row} has {value}")
+    else:
+        sentence = gettext("{model} needs {need} as its data {name}; row {row} has {value}")
+    raise InputError(sentence.format(name=quantity.name, **facts))
 
 
 def features_quantity(spec: ModelSpec) -> Quantity:
@@ -139,7 +147,7 @@ def bind(
         elif quantity.name == target_quantity(spec).name:
             values.append(y)
         elif quantity.name in data:
-            values.append(_column(quantity, data[quantity.name], m))
+            values.append(_column(spec, quantity, data[quantity.name], m))
         else:
             raise InputError(
                 gettext("{model} needs the data {name}: give a column of that name").format(
@@ -163,12 +171,13 @@ def bind(
     return Problem(model_code(spec), tuple(values), chosen, tuple(slots), m)
 
 
-def _column(quantity: Quantity, values: ArrayLike, m: int) -> Array:
+def _column(spec: ModelSpec, quantity: Quantity, values: ArrayLike, m: int) -> Array:
     column = np.asarray(values, dtype=np.float64).reshape(-1, 1)
     if column.shape[0] != m or not np.isfinite(column).all():
         raise InputError(
             gettext("the data {name} must be {m} finite numbers").format(name=quantity.name, m=m)
         )
+    check_kind(spec, quantity, column)
     return column
 
 

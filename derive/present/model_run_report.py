@@ -54,16 +54,21 @@ def policy_line(fit: ModelFit) -> str:
             "gradient descent (Gram form: ∇J = ∇J(0) + Hθ, the cost is quadratic), "
             "learning rate η = {lr} (bound 2/λmax = {bound})"
         ).format(lr=f"{fit.lr:.6g}", bound=f"{fit.lr_max:.6g}")
+    if fit.policy == "sigmoid" and fit.lr_max is not None and fit.lr >= fit.lr_max:
+        return gettext(
+            "gradient descent, learning rate η = {lr}: above 2/L = {bound}, the bound "
+            "below which σ′ ≤ 1/4 makes every step lower the cost; this η may not"
+        ).format(lr=f"{fit.lr:.6g}", bound=f"{fit.lr_max:.6g}")
     if fit.policy == "sigmoid":
         return gettext(
             "gradient descent, learning rate η = {lr}: σ′ ≤ 1/4 bounds the Hessian by "
             "X̃ᵀX̃/(4m), so any η below 2/L = {bound} lowers the cost"
         ).format(lr=f"{fit.lr:.6g}", bound=f"{fit.lr_max:.6g}")
     return ngettext(
-        "gradient descent with backtracking (Armijo): the cost has no global bound on its "
+        "gradient descent with backtracking (Armijo): derive knows no bound on the cost's "
         "curvature; first trial step {lr}, each step tries twice the last and halves until "
         "the cost falls enough: {halvings} halving in all",
-        "gradient descent with backtracking (Armijo): the cost has no global bound on its "
+        "gradient descent with backtracking (Armijo): derive knows no bound on the cost's "
         "curvature; first trial step {lr}, each step tries twice the last and halves until "
         "the cost falls enough: {halvings} halvings in all",
         fit.halvings,
@@ -93,6 +98,8 @@ def outcome_line(fit: ModelFit) -> str:
 
 
 def convexity_line(fit: ModelFit) -> str | None:
+    if fit.convex is False and not fit.converged:
+        return gettext("the cost is not convex: descent may end in a local minimum")
     if fit.convex is False:
         return gettext("the cost is not convex: this is a local minimum, the one reached from zero")
     if fit.convex is None:
@@ -108,8 +115,9 @@ def model_run_text(
     fit: ModelFit,
     reference: ModelReference | None,
     no_reference: str,
+    penalized: bool = False,
 ) -> str:
-    """The run for a terminal."""
+    """The run for a terminal; `penalized` when the model has constants (a penalty)."""
     count, rows = len(data.features), len(data.y)
     if fit.standardized:
         features = ngettext("{count} standardized feature", "{count} standardized features", count)
@@ -123,9 +131,22 @@ def model_run_text(
             rows=ngettext("{count} row", "{count} rows", rows).format(count=rows),
         ),
         gettext("model: {title}").format(title=title),
-        policy_line(fit),
-        outcome_line(fit),
     ]
+    if data.dropped:
+        dropped = ngettext(
+            "dropped {count} row with an empty cell",
+            "dropped {count} rows with empty cells",
+            data.dropped,
+        )
+        lines.append(dropped.format(count=data.dropped))
+    if fit.standardized and penalized:
+        lines.append(
+            gettext(
+                "the penalty applies to the weights of the standardized features: another "
+                "problem than the penalty on the weights as given (reported on that scale)"
+            )
+        )
+    lines += [policy_line(fit), outcome_line(fit)]
     convexity = convexity_line(fit)
     if convexity is not None:
         lines.append(convexity)
