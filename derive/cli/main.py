@@ -140,6 +140,18 @@ def steps(as_json: bool, model: str, scale: str, lang: str) -> None:
         sys.exit(1)
 
 
+# --example FILE [--target COL]: a teacher's data in the worked example (handout, slides).
+_example_option = click.option(
+    "--example",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=N_("A CSV file with a header: features, then the target (see --target)."),
+)
+_target_option = click.option(
+    "--target", help=N_("The target column of --example [default: the last one].")
+)
+
+
 @cli.command(help=N_("Write the printable handouts: HTML (offline, MathML), LaTeX and PDF."))
 @out_option(N_("Folder to write handout.html, handout.tex and handout.pdf into."))
 @click.option(
@@ -162,6 +174,8 @@ def steps(as_json: bool, model: str, scale: str, lang: str) -> None:
     is_flag=True,
     help=N_("Fewer pages, for printing many copies: no figures, two columns, smaller type."),
 )
+@_example_option
+@_target_option
 @model_option
 @scale_option
 @lang_option
@@ -171,6 +185,8 @@ def handout(
     title: str | None,
     paper: str,
     compact: bool,
+    source: Path | None,
+    target: str | None,
     model: str,
     scale: str,
     lang: str,
@@ -180,7 +196,15 @@ def handout(
     with language(lang), warnings_as_lines():
         layout = Layout(paper, compact)
         document, written = write_handouts(
-            out, parse_formats(formats), title, scale, lang, layout, model
+            out,
+            parse_formats(formats),
+            title,
+            scale,
+            lang,
+            layout,
+            model,
+            None if source is None else str(source),
+            target,
         )
         for path in written.paths:
             click.echo(gettext("wrote {path}").format(path=path))
@@ -194,14 +218,25 @@ def handout(
 @cli.command(help=N_("Write slides.html: one slide per step, for presenting in a browser."))
 @out_option(N_("Folder to write slides.html into."))
 @click.option("--title", default=None, help=N_("Title of the first slide (plain text)."))
+@_example_option
+@_target_option
 @model_option
 @scale_option
 @lang_option
-def slides(out: Path, title: str | None, model: str, scale: str, lang: str) -> None:
+def slides(
+    out: Path,
+    title: str | None,
+    source: Path | None,
+    target: str | None,
+    model: str,
+    scale: str,
+    lang: str,
+) -> None:
     from derive.render.handouts import write_slides
 
     with language(lang), warnings_as_lines():
-        document, path = write_slides(out, title, scale, lang, model)
+        example = None if source is None else str(source)
+        document, path = write_slides(out, title, scale, lang, model, example, target)
         click.echo(gettext("wrote {path}").format(path=path))
         if not document.verified:
             click.echo(gettext("some steps failed their checks; the slides mark them"), err=True)

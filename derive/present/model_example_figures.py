@@ -1,18 +1,20 @@
 """The three figures of a planned model's worked example: cost, contours and learning rates.
 
 Beside example_figures.py (the article's mse example, drawn in forked workers for the
-handouts): the same three figures for a `WorkedModel`, drawn here one after another.
+handouts): the same three figures for a `WorkedModel`, drawn here one after another
+(or some of them: model_example_handout.py draws them in two forked workers).
 The cost per iteration and the learning-rate curves are plots.py's own figures; the
 contour figure is drawn here, since plots.py's contours are mse's least-squares profile:
 for a model it shows the cost over the two weights with the intercept at its best for
 each pair (numeric/model_example_plane.py finds it by Newton's method), or over the intercept
-and the one weight. The handouts take the figures from `model_figures` (the handout's
-integration is a later step); the text is in the current language where a font has it.
+and the one weight. The handouts take the figures from `model_figures`; the text is in
+the current language where a font has it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -71,31 +73,36 @@ class ModelDrawing:
 
 
 def model_drawings(
-    worked: WorkedModel, runs: tuple[ModelRun, ...] | None = None
+    worked: WorkedModel,
+    runs: tuple[ModelRun, ...] | None = None,
+    names: Collection[str] = NAMES,
 ) -> tuple[ModelDrawing, ...]:
-    """The example's figures, in the order of NAMES (no contours where the model has no
-    plane to draw them on: see model_example.plane); `runs` are the learning-rate curves
-    (computed by `rate_runs` when not given). Drawn in the current language where a font
-    has its characters, else in English."""
-    curves = runs if runs is not None else rate_runs(worked)
-    found = plane(worked)
+    """The example's figures of `names`, in the order of NAMES (no contours where the
+    model has no plane to draw them on: see model_example.plane); `runs` are the
+    learning-rate curves (computed by `rate_runs` when not given). Drawn in the current
+    language where a font has its characters, else in English."""
+    rates = "rates" in names
+    curves = (runs if runs is not None else rate_runs(worked)) if rates else ()
+    found = plane(worked) if "contours" in names else None
     captions = _captions(worked, found)
     drawn = []
     with language(figure_language(current())):
-        drawn.append(ModelDrawing("cost", captions["cost"], _cost(worked)))
+        if "cost" in names:
+            drawn.append(ModelDrawing("cost", captions["cost"], _cost(worked)))
         if found is not None:
             drawn.append(ModelDrawing("contours", captions["contours"], _contours(found)))
-        drawn.append(ModelDrawing("rates", captions["rates"], _rates(worked, curves)))
+        if rates:
+            drawn.append(ModelDrawing("rates", captions["rates"], _rates(worked, curves)))
     return tuple(drawn)
 
 
-def model_figures(worked: WorkedModel) -> tuple[Figure, ...]:
-    """The example's figures as the handouts take them: an SVG for HTML and a PDF for
-    LaTeX each, with their captions."""
+def model_figures(worked: WorkedModel, names: Collection[str] = NAMES) -> tuple[Figure, ...]:
+    """The example's figures of `names` as the handouts take them: an SVG for HTML and a
+    PDF for LaTeX each, with their captions."""
     from derive.present.figure_files import encode
 
     figures = []
-    for item in model_drawings(worked):
+    for item in model_drawings(worked, names=names):
         svg, pdf = encode(item.drawing, ("svg", "pdf"))
         figures.append(Figure(item.name, item.caption, _inline_svg(item.name, svg), pdf))
     return tuple(figures)

@@ -134,7 +134,7 @@ def model_example_text(worked: WorkedModel) -> str:
         values = [_decimal(v) for v in run.thetas[k]]
         lines.append(_table_row(str(k), *values, _decimal(run.costs[k])))
     lines += ["", _outcome(worked)]
-    minimum = _minimum(worked)
+    minimum = minimum_sentence(worked)
     if minimum:
         lines.append(minimum)
     return "\n".join(lines)
@@ -235,7 +235,7 @@ def _outcome(worked: WorkedModel) -> str:
     return gettext("not converged after {k} iterations").format(k=run.iterations)
 
 
-def _minimum(worked: WorkedModel) -> str | None:
+def minimum_sentence(worked: WorkedModel) -> str | None:
     """Whether the end is a minimum, and whether it is the only one."""
     if worked.curvature is None:
         return None

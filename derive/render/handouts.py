@@ -12,8 +12,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from html import unescape
@@ -30,12 +29,18 @@ from derive.core.i18n import current, gettext, join_list, language, ngettext
 from derive.grade.grader import worked_example
 from derive.models.catalog import BUILTIN
 from derive.models.spec import ModelSpec
-from derive.numeric.worked_example import WorkedExample, work
-from derive.present.example_figures import start_figures
-from derive.present.example_view import ExampleView, Figure, example_view
+from derive.present.example_view import ExampleView
 from derive.present.formulas import formula
 from derive.present.handout import Handout, build_handout, check_title, step_views
-from derive.present.prose import CITATION, EXAMPLE, TRANSLATION, Reference
+from derive.present.model_example_handout import (
+    Given,
+    figure_sentences,
+    given_example,
+    model_example_section,
+    mse_example_section,
+    slide_groups,
+)
+from derive.present.prose import CITATION, TRANSLATION, Reference
 from derive.render.notebook import build_notebook
 from derive.render.pdf import ENGINES, build_pdf, latex_tools
 from derive.render.texescape import TexMarkup, tex_code, tex_escape, tex_math
@@ -131,6 +136,7 @@ def html_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["mathml"] = mathml
+    env.filters["slide_groups"] = slide_groups
     env.filters["cite"] = lambda source: Markup(cite(source, escape, _html_link, "<br>"))
     _install_gettext(env)
     return env
@@ -230,11 +236,15 @@ def write_slides(
     scale: str = "1/m",
     lang: str = "en",
     model: str = ARTICLE,
+    example: str | None = None,
+    target: str | None = None,
 ) -> tuple[Handout, Path]:
-    """Derive, check, and write `out/slides.html`."""
-    result = _derivation(model, scale, lang)  # a bad model is refused before any folder
+    """Derive, check, and write `out/slides.html` (`example`: a teacher's CSV file)."""
+    with language(lang):  # the steps' titles in the language; a bad model or file refused
+        result = derive_model(model, scale)  # before any folder is made
+        given = given_example(result, model, example, target)
     folder = prepare_folder(out, title)
-    document = _checked_handout(result, title, scale, lang)
+    document = _checked_handout(result, title, scale, lang, False, given)
     with language(lang):
         page = render_slides(document)
     (path,) = replace_files(folder, {"slides.html": page.encode("utf-8")})
@@ -288,10 +298,11 @@ def write_handout(
 def _without_figures(example: ExampleView) -> ExampleView:
     """The worked example without its figures and without the sentence about them, which
     ends its `bound` sentence (tests/test_render.py checks that it does in every language)."""
-    about = gettext(EXAMPLE["figures"])
     *before, last = example.bound
-    if last.kind == "text" and last.value.endswith(about):
-        last = replace(last, value=last.value[: -len(about)].rstrip())
+    for about in figure_sentences():  # mse's (EXAMPLE["figures"]) first
+        if last.kind == "text" and last.value.endswith(about):
+            last = replace(last, value=last.value[: -len(about)].rstrip())
+            break
     return replace(example, figures=(), bound=(*before, last))
 
 
@@ -328,57 +339,42 @@ def write_handouts(
     lang: str = "en",
     layout: Layout = Layout(),
     model: str = ARTICLE,
+    example: str | None = None,
+    target: str | None = None,
 ) -> tuple[Handout, Written]:
-    """Derive, check, and write the handouts: the whole main job in one call."""
+    """Derive, check, and write the handouts (`example`: a teacher's CSV file)."""
     check_paper(layout.paper)
     wanted = tuple(formats)
-    unknown = sorted(set(wanted) - set(FORMATS))
-    if unknown:
+    if unknown := sorted(set(wanted) - set(FORMATS)):
         raise InputError(
             gettext("unknown format {formats}: choose from {choices}").format(
                 formats=join_list(unknown), choices=join_list(FORMATS)
             )
         )
-    result = _derivation(model, scale, lang)  # a bad model is refused before any folder
+    with language(lang):  # the steps' titles in the language; a bad model or file refused
+        result = derive_model(model, scale)  # before any folder is made
+        given = given_example(result, model, example, target)
     folder = prepare_folder(out, title)
-    document = _checked_handout(result, title, scale, lang, not layout.compact)
+    document = _checked_handout(result, title, scale, lang, layout.compact, given)
     return document, write_handout(document, folder, wanted, layout)
 
 
-def _derivation(model: str, scale: str, lang: str) -> Derivation:
-    with language(lang):  # the steps' titles are made in the language
-        return derive_model(model, scale)
-
-
 def _checked_handout(
-    result: Derivation, title: str | None, scale: str, lang: str, figures: bool = True
+    result: Derivation, title: str | None, scale: str, lang: str, compact: bool, given: Given
 ) -> Handout:
-    """The handout of the checked derivation, in `lang`; without figures, none is drawn.
-    A model other than the article's has no worked example yet."""
+    """The checked derivation's handout in `lang`, its example `given` (compact: no figures)."""
     with language(lang):
         if isinstance(result.model, ModelSpec):
-            document = build_handout(result, check_derivation(result), title)
-            own = None if result.model.key in BUILTIN else result.model.text  # for notebooks
-            return replace(document, description=own)
-        with start_checks(result) as checks:
-            worked = work(result)  # while the checks run in their own processes
-            with _drawing(worked, scale, figures) as drawn:  # and so do the figures
-                mistake = worked_example() if scale == "1/m" else None
-                example = example_view(result, worked, drawn())
+            with model_example_section(given, compact) as section:  # drawn while checked
+                document = build_handout(result, check_derivation(result), title)
+                own = None if result.model.key in BUILTIN else result.model.text  # notebooks
+                return replace(document, description=own, example=section())
+        with start_checks(result) as checks:  # the example is worked meanwhile
+            with mse_example_section(result, given, scale, compact) as section:
+                mistake = worked_example() if scale == "1/m" else None  # while figures draw
+                example = section()
             document = build_handout(result, checks.result(), title)
         return replace(document, example=example, check=mistake)
-
-
-@contextmanager
-def _drawing(
-    worked: WorkedExample, scale: str, wanted: bool
-) -> Iterator[Callable[[], tuple[Figure, ...]]]:
-    """What waits for the figures drawn in their workers; nothing to wait for when unwanted."""
-    if not wanted:
-        yield tuple
-        return
-    with start_figures(worked, scale) as drawing:
-        yield drawing.result
 
 
 def prepare_folder(out: Path | str, title: str | None = None) -> Path:
