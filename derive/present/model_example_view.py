@@ -36,6 +36,7 @@ from derive.numeric.model_example_first import (
     to_float,
 )
 from derive.numeric.model_problem import Slot
+from derive.present.terminal import run_outcome
 from derive.present.width import rjust
 
 _HEADINGS = {  # the mse example's headings, by whether there is one feature
@@ -220,19 +221,7 @@ def _iterations_heading(worked: WorkedModel) -> str:
 
 def _outcome(worked: WorkedModel) -> str:
     run = worked.run
-    if run.converged:
-        return gettext("converged after {k} iterations: ‖∇J‖ fell to 1e-10 of its start").format(
-            k=run.iterations
-        )
-    if run.diverged:
-        return gettext("diverged: the cost grew without bound after {k} iterations").format(
-            k=run.iterations
-        )
-    if run.stalled:
-        return gettext("stopped after {k} iterations: ‖∇J‖ no longer becomes smaller").format(
-            k=run.iterations
-        )
-    return gettext("not converged after {k} iterations").format(k=run.iterations)
+    return run_outcome(run.iterations, run.converged, run.diverged, run.stalled)
 
 
 def minimum_sentence(worked: WorkedModel) -> str | None:

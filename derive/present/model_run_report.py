@@ -21,7 +21,7 @@ from derive.numeric.dataset import Dataset
 from derive.numeric.model_compare import ModelReference
 from derive.numeric.model_fit import ModelFit
 from derive.present.run_files import csv_rows
-from derive.present.run_report import ended_line
+from derive.present.run_report import data_line, dropped_line, ended_line
 from derive.present.width import ljust, rjust, width
 
 COLUMN = 22
@@ -118,27 +118,9 @@ def model_run_text(
     penalized: bool = False,
 ) -> str:
     """The run for a terminal; `penalized` when the model has constants (a penalty)."""
-    count, rows = len(data.features), len(data.y)
-    if fit.standardized:
-        features = ngettext("{count} standardized feature", "{count} standardized features", count)
-    else:
-        features = ngettext("{count} feature", "{count} features", count)
-    lines = [
-        gettext("{path}: {target} from {features}, {rows}").format(
-            path=data.path,
-            target=data.target,
-            features=features.format(count=count),
-            rows=ngettext("{count} row", "{count} rows", rows).format(count=rows),
-        ),
-        gettext("model: {title}").format(title=title),
-    ]
+    lines = [data_line(data, fit.standardized), gettext("model: {title}").format(title=title)]
     if data.dropped:
-        dropped = ngettext(
-            "dropped {count} row with an empty cell",
-            "dropped {count} rows with empty cells",
-            data.dropped,
-        )
-        lines.append(dropped.format(count=data.dropped))
+        lines.append(dropped_line(data.dropped))
     if fit.standardized and penalized:
         lines.append(
             gettext(

@@ -78,29 +78,12 @@ def run_text(
     data: Dataset, fit: FitResult, reference: Reference, standardized: bool, dropna: bool = False
 ) -> str:
     """The run for a terminal: settings, outcome, coefficients beside the reference."""
-    count, rows = len(data.features), len(data.y)
-    if standardized:
-        features = ngettext("{count} standardized feature", "{count} standardized features", count)
-    else:
-        features = ngettext("{count} feature", "{count} features", count)
     settings = gettext(
         "gradient descent ({method}), learning rate η = {lr} (bound 2/λmax = {bound})"
     )
-    lines = [
-        gettext("{path}: {target} from {features}, {rows}").format(
-            path=data.path,
-            target=data.target,
-            features=features.format(count=count),
-            rows=ngettext("{count} row", "{count} rows", rows).format(count=rows),
-        )
-    ]
+    lines = [data_line(data, standardized)]
     if dropna:
-        dropped = ngettext(
-            "dropped {count} row with an empty cell",
-            "dropped {count} rows with empty cells",
-            data.dropped,
-        )
-        lines.append(dropped.format(count=data.dropped))
+        lines.append(dropped_line(data.dropped))
     lines += [
         settings.format(method=fit.method, **_apart(lr=fit.lr, bound=fit.lr_max)),
         _outcome(fit),
@@ -122,6 +105,28 @@ def run_text(
         ),
     ]
     return "\n".join(lines)
+
+
+def data_line(data: Dataset, standardized: bool) -> str:
+    """The first line of a run's report: the file, the target, the features, the rows."""
+    count, rows = len(data.features), len(data.y)
+    if standardized:
+        features = ngettext("{count} standardized feature", "{count} standardized features", count)
+    else:
+        features = ngettext("{count} feature", "{count} features", count)
+    return gettext("{path}: {target} from {features}, {rows}").format(
+        path=data.path,
+        target=data.target,
+        features=features.format(count=count),
+        rows=ngettext("{count} row", "{count} rows", rows).format(count=rows),
+    )
+
+
+def dropped_line(count: int) -> str:
+    """How many rows --dropna left out."""
+    return ngettext(
+        "dropped {count} row with an empty cell", "dropped {count} rows with empty cells", count
+    ).format(count=count)
 
 
 def written_lines(paths: Sequence[str]) -> list[str]:

@@ -215,15 +215,20 @@ def _iterations_heading(worked: WorkedExample) -> str:
 
 
 def _outcome(run: Trajectory) -> str:
-    if run.converged:
+    return run_outcome(run.iterations, run.converged, run.diverged)
+
+
+def run_outcome(k: int, converged: bool, diverged: bool, stalled: bool = False) -> str:
+    """How a worked example's descent ended, after k iterations."""
+    if converged:
         return gettext("converged after {k} iterations: ‖∇J‖ fell to 1e-10 of its start").format(
-            k=run.iterations
+            k=k
         )
-    if run.diverged:
-        return gettext("diverged: the cost grew without bound after {k} iterations").format(
-            k=run.iterations
-        )
-    return gettext("not converged after {k} iterations").format(k=run.iterations)
+    if diverged:
+        return gettext("diverged: the cost grew without bound after {k} iterations").format(k=k)
+    if stalled:
+        return gettext("stopped after {k} iterations: ‖∇J‖ no longer becomes smaller").format(k=k)
+    return gettext("not converged after {k} iterations").format(k=k)
 
 
 # --- derive check ---------------------------------------------------------------------
