@@ -1,11 +1,13 @@
 """The NumPy code of a planned model: its cost, its gradients and its named quantities.
 
 Numeric stage, beside codegen.py (which serves the article's mse): the planner's gradient
-steps (`gradient-alpha`, `gradient-beta`, ...) are lambdified as they stand, with each
-intermediate of the description (z, p, μ, u) one assignment computed once, so the code
-reads like the handout and like NumPy written by hand: one pass over X for z, one for each
-gradient, no m×n temporary. The cost is rewritten for evaluation only where the written
-form loses digits or overflows: log σ(t) = −softplus(−t) and log(1 − σ(t)) = −softplus(t),
+steps (`gradient-alpha`, `gradient-beta`, ...) are lambdified as they stand. The
+description's intermediates (z, p, μ, u) are assignments under their own names; a column
+that two results share (the signal p − y of ∂J/∂α and ∂J/∂β) is computed once, as `r`; a
+quantity used only once is written where it is used, so that NumPy can reuse its array.
+The code reads like NumPy written by hand: one pass over X for z, one for each gradient,
+no m×n temporary. The cost is rewritten for evaluation only where the written form loses
+digits or overflows: log σ(t) = −softplus(−t) and log(1 − σ(t)) = −softplus(t),
 softplus(t) = logaddexp(0, t), so a confident wrong prediction costs a large finite
 number instead of log(0).
 """
@@ -22,7 +24,7 @@ import sympy as sp
 from sympy import MatAdd, MatMul, MatrixExpr, OneMatrix
 
 from derive.math.entrywise import AsMatrix, Entrywise, SquaredNorm
-from derive.models.spec import ModelSpec, Quantity
+from derive.models.spec import ModelSpec
 from derive.numeric.arrays import Array
 from derive.numeric.codegen import ArrayPrinter, Generated
 from derive.steps.choose import derive_model
@@ -254,15 +256,10 @@ class ModelCode:
 
     spec: ModelSpec
     arguments: tuple[sp.Basic, ...]
-    gradient_expressions: tuple[sp.Basic, ...]
     cost_and_gradients: Generated
     gradients: Generated
     cost: Generated
     quantities: Generated
-
-    @property
-    def parameters(self) -> tuple[Quantity, ...]:
-        return self.spec.parameters
 
 
 def model_code(spec: ModelSpec) -> ModelCode:
@@ -280,7 +277,6 @@ def _model_code(spec: ModelSpec) -> ModelCode:
     return ModelCode(
         spec=spec,
         arguments=arguments,
-        gradient_expressions=gradients,
         cost_and_gradients=model_generate([cost, *gradients], arguments, definitions),
         gradients=model_generate(gradients, arguments, definitions),
         cost=model_generate([cost], arguments, definitions),
