@@ -408,3 +408,12 @@ def test_newton_on_nearly_separated_labels_gives_no_reference(tmp_path: Path) ->
     record = json.loads(result.stdout)
     assert record["reference"] is None
     assert "separated" in record["no_reference"]
+
+
+def test_a_bad_row_is_named_as_in_the_file_when_rows_were_dropped(tmp_path: Path) -> None:
+    data = tmp_path / "holes.csv"
+    data.write_text("x,y\n1,0\n2,\n3,2\n4,1\n5,0\n", encoding="utf-8")
+    arguments = ["run", str(data), "--target", "y", "--model", "logistic", "--dropna"]
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 2
+    assert "row 3 has 2" in result.stderr  # the file's third data row, not the second kept

@@ -43,7 +43,7 @@ def run_model(
     from derive.models.catalog import load_model
     from derive.numeric.model_compare import model_reference, no_reference_reason
     from derive.numeric.model_fit import predict_model
-    from derive.numeric.model_problem import other_data
+    from derive.numeric.model_problem import check_kind, check_target, other_data
     from derive.present import model_run_report as report
     from derive.present import run_files
     from derive.present.run_report import written_lines
@@ -52,6 +52,10 @@ def run_model(
     check_outputs(data, outputs)
     extra = [quantity.name for quantity in other_data(spec)]
     dataset, columns = _read_model_data(data, target, features, reading, extra, as_json)
+    numbers = dataset.rows()  # the file's data rows, so that a bad one is named as there
+    check_target(spec, dataset.y, numbers)
+    for quantity in other_data(spec):
+        check_kind(spec, quantity, columns[quantity.name], numbers)
     fit = _fit_model(spec, dataset, columns, constants, descent, as_json)
     standardize = descent[3]
     reference = model_reference(

@@ -21,6 +21,7 @@ from derive.core.errors import InputError
 from derive.core.i18n import gettext
 from derive.models.spec import ModelSpec, Quantity
 from derive.numeric.arrays import Array
+from derive.numeric.data_source import Rows
 from derive.numeric.model_code import ModelCode, model_code
 
 
@@ -76,14 +77,18 @@ class Problem:
         return float(self.code.cost(*self.arguments(theta))[0])
 
 
-def check_target(spec: ModelSpec, y: Array) -> None:
-    """Refuse a target the model cannot take, naming the first bad row (from 1)."""
-    check_kind(spec, target_quantity(spec), y)
+def check_target(spec: ModelSpec, y: Array, rows: Rows | None = None) -> None:
+    """Refuse a target the model cannot take, naming the first bad row (from 1, or its
+    number in `rows`: a file's data rows, where some were dropped)."""
+    check_kind(spec, target_quantity(spec), y, rows)
 
 
-def check_kind(spec: ModelSpec, quantity: Quantity, values: Array) -> None:
+def check_kind(
+    spec: ModelSpec, quantity: Quantity, values: Array, rows: Rows | None = None
+) -> None:
     """Refuse data of another kind than the model declares for them (labels 0 or 1,
-    counts, positive numbers), naming the first bad row (from 1)."""
+    counts, positive numbers), naming the first bad row (from 1, or its number in
+    `rows`)."""
     flat = np.ravel(values)
     if quantity.kind == "binary":
         bad = np.flatnonzero((flat != 0) & (flat != 1))
@@ -98,7 +103,8 @@ def check_kind(spec: ModelSpec, quantity: Quantity, values: Array) -> None:
         return
     if not len(bad):
         return
-    facts = {"model": spec.key, "need": need, "row": int(bad[0]) + 1, "value": f"{flat[bad[0]]:g}"}
+    row = int(bad[0]) + 1 if rows is None else int(rows[bad[0]])
+    facts = {"model": spec.key, "need": need, "row": row, "value": f"{flat[bad[0]]:g}"}
     if quantity.name == target_quantity(spec).name:
         sentence = gettext("{model} needs {need} as its target; row {row} has {value}")
     else:
