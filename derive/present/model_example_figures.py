@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -56,10 +56,8 @@ _CAPTIONS = {
 }
 
 # How the contour figure draws: as plots.py draws the mse example's.
-_INK = "#000000"
 _LINES = "#8a8a8a"
 _LABELS = "#404040"
-_MARKED = 10
 
 
 @dataclass(frozen=True)
@@ -163,7 +161,7 @@ def _rates(worked: WorkedModel, curves: tuple[ModelRun, ...]) -> Drawing:
 def _contours(found: Plane) -> Drawing:
     """Contours of the cost over the plane, the descent path, its start and its end."""
     from derive.present.plot_parts import canvas, early_then_spread
-    from derive.present.plots import zigzags
+    from derive.present.plots import draw_path, zigzags
 
     grid = found.grid
     figure, axes = canvas(gettext("Cost contours and the path of gradient descent"), (6.4, 4.8))
@@ -171,23 +169,7 @@ def _contours(found: Plane) -> Drawing:
     drawn = axes.contour(grid.b1, grid.b2, grid.values, levels=at, colors=_LINES, linewidths=0.8)
     axes.clabel(drawn, levels=at[1::2], fontsize=8, fmt="%.3g", colors=_LABELS)
     path = found.path[early_then_spread(len(found.path), 400)]
-    thin = zigzags(found.path)
-    axes.plot(
-        path[:, 0],
-        path[:, 1],
-        color=_INK,
-        marker="o",
-        markevery=list(range(min(_MARKED, len(path)))),
-        zorder=4,
-        label=gettext("descent path (β of each iterate)"),
-        linewidth=0.3 if thin else 0.9,
-        markersize=1.8 if thin else 3.5,
-        alpha=0.55 if thin else None,
-    )
-    first, last = (f"{v:.3g}" for v in (found.intercepts[0], found.intercepts[-1]))
-    _mark(axes, found.path[0], "s", 8, gettext("start, k = 0 (α = {alpha})").format(alpha=first))
-    end = gettext("end, k = {k} (α = {alpha})").format(k=len(found.path) - 1, alpha=last)
-    _mark(axes, found.path[-1], "o", 6, end)
+    draw_path(axes, path, found.intercepts, thin=zigzags(found.path))
     axes.set_xlim(found.box.low[0], found.box.high[0])
     axes.set_ylim(found.box.low[1], found.box.high[1])
     if found.box.same_scale:
@@ -206,19 +188,6 @@ def _contours(found: Plane) -> Drawing:
     axes.set_title(note, fontsize=8, style="italic")
     figure.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     return figure
-
-
-def _mark(axes: Any, point: np.ndarray, marker: str, size: float, label: str) -> None:
-    axes.plot(
-        *point,
-        linestyle="none",
-        color=_INK,
-        marker=marker,
-        markersize=size,
-        markerfacecolor="white" if marker == "s" else _INK,
-        zorder=5,
-        label=label,
-    )
 
 
 def _axis(entry: tuple[str, int | None]) -> str:

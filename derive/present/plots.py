@@ -271,7 +271,7 @@ def contour_figure(
         title or gettext("Cost contours and the path of gradient descent"), (6.4, 4.8)
     )
     _draw_contours(axes, grid, at, places)
-    _draw_path(axes, shown, path_alphas, _ZIGZAG_PATH if zigzags(path) else _PATH)
+    draw_path(axes, shown, path_alphas, thin=zigzags(path))
     _mark(axes, best, "minimiser", gettext("least-squares minimiser"))
     _finish_plane(axes, box, names)
     return figure
@@ -325,10 +325,11 @@ def zigzags(path: Array) -> bool:
     return int(np.count_nonzero(reverses & visible)) > _CROSSINGS
 
 
-def _draw_path(axes: Axes, path: Array, alphas: Array, style: _PathStyle) -> None:
-    """The path (β₁, β₂) through the iterates drawn in `style` (line width, marker size):
-    the first ones marked, start and end labelled with their iteration k (`alphas` has one
-    α for every iterate of the run)."""
+def draw_path(axes: Axes, path: Array, alphas: Array, *, thin: bool = False) -> None:
+    """The path (β₁, β₂) through the iterates (finer and lighter when `thin`: a path that
+    zig-zags): the first ones marked, start and end labelled with their iteration k
+    (`alphas` has one α for every iterate of the run)."""
+    style = _ZIGZAG_PATH if thin else _PATH
     axes.plot(
         path[:, 0],
         path[:, 1],
