@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from derive.cli.check import check
 from derive.cli.language import (
     TranslatedHelp,
     missing_message,
@@ -22,7 +23,6 @@ from derive.cli.language import (
     use_catalog,
 )
 from derive.cli.params import (
-    ExpressionCommand,
     decimal_rate,
     json_option,
     lang_option,
@@ -326,41 +326,8 @@ def example(
         sys.exit(1)
 
 
-@cli.command(
-    cls=ExpressionCommand,
-    help=N_(
-        'Check a gradient derived by hand, such as "-2/m u^T X" (--wrt beta).\n\n'
-        "Exit code 0 when it is right (also when right up to layout), 1 when it is not, "
-        "with what is wrong and a counterexample; 2 when the expression cannot be read."
-    ),
-)
-@click.argument("expression")
-@click.option(
-    "--wrt",
-    type=click.Choice(("alpha", "beta", "beta_j")),
-    required=True,
-    help=N_("The parameter: alpha, beta (the 1×n row) or beta_j (its j-th entry)."),
-)
-@scale_option
-@json_option
-@lang_option
-def check(expression: str, wrt: str, scale: str, as_json: bool, lang: str) -> None:
-    from derive.grade.parse import parse
-
-    with language(lang):
-        parse(expression)  # unreadable text is refused here, before SymPy is imported
-        from derive.grade.grader import check_gradient
-        from derive.present.terminal import check_text
-
-        result = check_gradient(expression, wrt, scale=scale)
-        if as_json:
-            click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
-        else:
-            click.echo(check_text(result))
-    sys.exit(0 if result.equivalent else 1)
-
-
 cli.add_command(run)
+cli.add_command(check)
 
 
 @cli.command(
