@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from derive.core.i18n import set_language
-    from derive.grade.grader import CheckResult, check_gradient
+    from derive.grade.api import LinesResult, check_gradient, check_lines, check_step
+    from derive.grade.result import CheckResult
     from derive.math.matcalc import matrix_derivative, orient
     from derive.math.printing import latex, text
     from derive.models.catalog import load_model, read_description
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from derive.render.jupyter import derivation
     from derive.steps.derivation import Derivation, Relation, Step
     from derive.steps.plan import plan
-    from derive.verify.step_checks import RouteResult, StepCheck, check_derivation, check_step
+    from derive.verify.step_checks import RouteResult, StepCheck, check_derivation
 
 from derive.core.version import __version__ as __version__
 
@@ -41,8 +42,10 @@ _EXPORTS = {
     "ModelFit": "derive.numeric.model_fit",
     "SeparableError": "derive.numeric.model_fit",
     "least_squares": "derive.numeric.reference",
-    "CheckResult": "derive.grade.grader",
-    "check_gradient": "derive.grade.grader",
+    "CheckResult": "derive.grade.result",
+    "check_gradient": "derive.grade.api",
+    "check_lines": "derive.grade.api",
+    "LinesResult": "derive.grade.api",
     "Model": "derive.models.linear",
     "ModelSpec": "derive.models.spec",
     "load_model": "derive.models.catalog",
@@ -60,7 +63,7 @@ _EXPORTS = {
     "RouteResult": "derive.verify.step_checks",
     "StepCheck": "derive.verify.step_checks",
     "check_derivation": "derive.verify.step_checks",
-    "check_step": "derive.verify.step_checks",
+    "check_step": "derive.grade.api",
     "write_handouts": "derive.render.handouts",
     "set_language": "derive.core.i18n",
 }
@@ -70,6 +73,7 @@ __all__ = [
     "Dataset",
     "Derivation",
     "FitResult",
+    "LinesResult",
     "Model",
     "ModelFit",
     "ModelSpec",
@@ -82,6 +86,7 @@ __all__ = [
     "StepCheck",
     "check_derivation",
     "check_gradient",
+    "check_lines",
     "check_step",
     "derivation",
     "fit",

@@ -20,7 +20,8 @@ from click.testing import CliRunner
 from derive.cli.main import cli
 from derive.core.errors import InputError
 from derive.grade import grader
-from derive.grade.grader import WORKED_EXAMPLE, CheckResult, check_gradient, worked_example
+from derive.grade.grader import WORKED_EXAMPLE, check_gradient, worked_example
+from derive.grade.result import CheckResult
 from derive.grade.parse import ExpressionError
 
 EQ, UP_TO_LAYOUT, NOT = "equivalent", "equivalent-up-to-layout", "not-equivalent"

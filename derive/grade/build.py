@@ -16,10 +16,10 @@ import sympy as sp
 from sympy import OneMatrix
 
 from derive.core.i18n import gettext, join_list
-from derive.grade.chains import Chains
+from derive.grade.calls import Calls
 from derive.grade.indexed import MatrixSum
 from derive.grade.names import SUBSCRIPTS
-from derive.grade.parse import Node, Parsed, Tree, chain_family
+from derive.grade.parse import Node, Parsed, Tree, chain_family, parse
 from derive.grade.value import (
     ONE,
     ShapeClash,
@@ -28,14 +28,26 @@ from derive.grade.value import (
     scalar,
     shape_text,
 )
+from derive.grade.vocabulary import ModelNames
 from derive.models.linear import Model
 
 
-def build(parsed: Parsed, model: Model) -> Value:
-    """The parsed expression as a `Value`; a free feature index becomes the model's j."""
-    value = Builder(parsed.text, model).build(parsed.tree)
+def build(parsed: Parsed, names: ModelNames | Model) -> Value:
+    """The parsed expression as a `Value`. For the article a free feature index becomes
+    the model's j and a free example index is refused; for a model description (spec_mode)
+    free indices stay `index_symbol` symbols (i over m, j over n), listed in `indices`.
+    A linear `Model` is read as `ModelNames.for_article(model)`; text parsed in the
+    article's notation is parsed again in the notation of every model for a spec_mode
+    `names` (parse the text with models=True to read it in that notation at once)."""
+    if not isinstance(names, ModelNames):
+        names = ModelNames.for_article(names)
+    if names.spec_mode and not parsed.models:  # read again in the notation of every model
+        parsed = parse(parsed.text, models=True)
+    value = Builder(parsed.text, names).build(parsed.tree)
+    if names.spec_mode or names.feature_index is None:
+        return value
     free = dict(value.indices)
-    examples = [letter for letter, size in free.items() if size != model.n]
+    examples = [letter for letter, size in free.items() if size != names.values["n"].expr]
     if examples:
         free_index = gettext(
             "the index {letter} is free: the expression depends on the example "
@@ -47,15 +59,16 @@ def build(parsed: Parsed, model: Model) -> Value:
         raise ShapeClash(two.format(letters=join_list(sorted(free))))
     if free:
         (letter,) = free
+        j = names.feature_index
         value = replace(
             value,
-            expr=value.expr.xreplace({index_symbol(letter): model.j}),
-            indices=((str(model.j), model.n),),
+            expr=value.expr.xreplace({index_symbol(letter): j}),
+            indices=((str(j), names.values["n"].expr),),
         )
     return value
 
 
-class Builder(Chains):
+class Builder(Calls):
     """Walks a parse tree; one method per tree node, found by name (`_power`, `_sigma`, ...);
     chains of + and − or of ·, / and juxtaposition are folded by `_chain`."""
 
@@ -100,7 +113,7 @@ class Builder(Chains):
         (operand,) = node.children
         value = self.build(operand)
         if value.one:  # 1ᵀ: the row of ones
-            return Value(OneMatrix(ONE, self.model.m), (ONE, self.model.m))
+            return Value(OneMatrix(ONE, self.m), (ONE, self.m))
         if not value.is_matrix:
             return value
         return replace(value, expr=value.expr.T, shape=(value.shape[1], value.shape[0]))
@@ -139,7 +152,7 @@ class Builder(Chains):
                 "that runs to {used}"
             )
             raise self.clash(ranges_differ.format(letter=letter, size=size, used=used), node)
-        size = size if size is not None else used if used is not None else self.model.m
+        size = size if size is not None else used if used is not None else self.m
         bound = sp.Dummy(letter, integer=True)
         limits = sp.Tuple(bound, 0, size - 1)
         inner = scalar(body)

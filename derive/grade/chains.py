@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import lark
 import sympy as sp
-from sympy import MatrixExpr, OneMatrix
+from sympy import HadamardPower, HadamardProduct, MatrixExpr, OneMatrix
 
 from derive.core.i18n import gettext
 from derive.grade.names import Leaves
@@ -117,7 +117,11 @@ class Chains(Leaves):
             (first.expr,), first.shape, first.is_matrix, first.degree, first.indices, first.sums
         )
         for link, right in zip(links, values[1:], strict=True):
-            if link.data == "div":
+            if link.data in ("hadamard", "ediv") or (
+                link.data == "div" and self.vocabulary.spec_mode and scalar(right).is_matrix
+            ):
+                left = self._entrywise(link, left, right)
+            elif link.data == "div":
                 left = left.times(link, self._divisor(link, right), divide=True)
             else:
                 left = self._multiplied(link, left, right)
@@ -144,12 +148,44 @@ class Chains(Leaves):
     def _ones_beside(self, left: Product, right: Value) -> Value:
         """A literal 1 right of a factor with m columns (uᵀ 1, Xᵀ 1) is the ones vector 𝟏:
         the only vector that fits there, where the number 1 would change nothing."""
-        if right.one and left.is_matrix and left.shape[1] == self.model.m:
+        if right.one and left.is_matrix and left.shape[1] == self.m:
             return self.names["ones"]
         return right
 
+    def _entrywise(self, node: Tree, left: Product, right: Value) -> Product:
+        """a ∘ b (∘ .* ⊙ \\odot), a ./ b, and in a model's notation a / b of two matrices:
+        entry by entry, one shape (HadamardProduct; b^(∘−1) for a division). A number on
+        either side (a 1×1 too) is an ordinary product, or divides every entry."""
+        divide = node.data in ("ediv", "div")
+        right = scalar(right)
+        if left.is_matrix and left.shape == (ONE, ONE):
+            left = left.as_number()
+        if not right.is_matrix:
+            if divide:
+                return left.times(node, self._divisor(node, right), divide=True)
+            return left.times(node, right)
+        if divide and isinstance(right.expr, sp.ZeroMatrix):
+            self.fail(gettext("division by zero"), node.children[1])
+        factor = HadamardPower(right.expr, -1) if divide else right.expr
+        if not left.is_matrix:  # a number times every entry of b (or of b^(∘−1))
+            return left.times(node, replace(right, expr=factor))
+        if left.shape != right.shape:
+            raise self.clash(
+                self._operands("multiplies", node, left.shape, right.shape), node.children[1]
+            )
+        parts = [e.args if isinstance(e, HadamardProduct) else (e,) for e in (left.expr(), factor)]
+        return Product(
+            (HadamardProduct(*parts[0], *parts[1]),),
+            left.shape,
+            True,
+            left.degree + right.degree,
+            merge_indices(left, right, where=node_start(node)),
+            left.sums + right.sums,
+        )
+
     def _divisor(self, node: Tree, right: Value) -> Value:
-        """The right side of a division: a number, m or n, not zero."""
+        """The right side of a division: a number, m or n, not zero; in a model's notation
+        a number in the data too (y_i/p_i)."""
         right_node = node.children[1]
         right = scalar(right)
         if right.is_matrix:
@@ -158,7 +194,7 @@ class Chains(Leaves):
                 divide.format(what=self.snippet(right_node), shape=shape_text(right.shape)),
                 right_node,
             )
-        if right.degree > 0 or right.indices:
+        if (right.degree > 0 or right.indices) and not self.vocabulary.spec_mode:
             self.fail(
                 gettext("division by an expression in the data; divide by numbers, m or n"), node
             )

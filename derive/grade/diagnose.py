@@ -280,23 +280,29 @@ def proportion(given: ImmutableMatrix, reference: ImmutableMatrix) -> sp.Rationa
 def fit_factor(
     given: Sequence[ImmutableMatrix], reference: Sequence[ImmutableMatrix], model: Model
 ) -> sp.Expr | None:
-    """c = k·mᵃ·nᵇ·(m−1)ᶜ·(m+1)ᵈ with given = c·reference at each of SIZES, or None.
+    """c = k·mᵃ·nᵇ·(m−1)ᶜ·(m+1)ᵈ with given = c·reference at each of SIZES, or None."""
+    ratios = [proportion(g, r) for g, r in zip(given, reference, strict=True)]
+    if any(r is None for r in ratios):
+        return None
+    return fit_ratios([sp.Rational(r) for r in ratios], model.m, model.n)
+
+
+def fit_ratios(ratios: Sequence[sp.Rational], m: sp.Symbol, n: sp.Symbol) -> sp.Expr | None:
+    """c = k·mᵃ·nᵇ·(m−1)ᶜ·(m+1)ᵈ taking the values `ratios` at the sizes of SIZES, or None.
 
     The ratio of the values at m = 4 and m = 3 is 2^(2a−c−2d)·3^(c−a)·5^d, so at most one
     (a, c, d) of the bounded ranges fits it; b follows from n = 4 against n = 2.
     """
-    ratios = [proportion(g, r) for g, r in zip(given, reference, strict=True)]
-    if any(r is None for r in ratios) or ratios[0] == 0:
+    if ratios[0] == 0:
         return None
-    r0, r1, r2 = (sp.Rational(r) for r in ratios)
+    r0, r1, r2 = ratios
     (m0, n0), (m1, _), (_, n2) = SIZES
     b = next((b for b in EXPONENTS if r2 / r0 == sp.Rational(n2, n0) ** b), None)
-    m = model.m
     shape = next((g for g in _size_factors(m) if r1 / r0 == _at(g, m, m1) / _at(g, m, m0)), None)
     if shape is None or b is None:
         return None
     k = r0 / (_at(shape, m, m0) * sp.Integer(n0) ** b)
-    return k * shape * model.n**b
+    return k * shape * n**b
 
 
 def split_sign(factor: sp.Expr) -> tuple[int, sp.Expr]:

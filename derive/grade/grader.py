@@ -10,7 +10,6 @@ when they differ.
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -18,35 +17,22 @@ from typing import Any
 import sympy as sp
 
 from derive.core.errors import InputError
-from derive.core.i18n import N_, gettext, join_list
+from derive.core.i18n import gettext
 from derive.core.processes import TimeLimitExceeded, run_limited
 from derive.grade.build import build
-from derive.grade.diagnose import Comparison, Counterexample, Finding, split_sign
+from derive.grade.diagnose import Comparison, Finding, split_sign
 from derive.grade.feedback import explain, factor_text
 from derive.grade.indexed import Ones, label_ones
 from derive.grade.parse import Parsed, parse
+from derive.grade.result import CODES, CheckResult
 from derive.grade.value import ONE, ShapeClash, Value, a_shape
+from derive.grade.vocabulary import ModelNames
 from derive.math.printing import latex, text
 from derive.models.linear import Model, Scale, build_model
 from derive.steps.article import Calculus, compute
 
 WRT = ("alpha", "beta", "beta_j")
 TIME_LIMIT = 10.0  # seconds for comparing one expression (in the child process)
-DIAGNOSES = {  # the codes of the mistakes, in order, as shown (in English, the codes)
-    "sign": N_("sign"),
-    "factor": N_("factor"),
-    "layout": N_("layout"),
-    "shape": N_("shape"),
-    "missing-bias": N_("missing-bias"),
-    "other": N_("other"),
-}
-CODES = tuple(DIAGNOSES)
-# The verdicts, as shown (in English, the code itself, which is also the JSON's value).
-VERDICTS = {
-    "equivalent": N_("equivalent"),
-    "equivalent-up-to-layout": N_("equivalent-up-to-layout"),
-    "not-equivalent": N_("not-equivalent"),
-}
 # One worked example of a diagnosis, for the handouts: the sign is right (ŷ − y absorbs
 # the minus) but the factor 2 is missing, exactly as under the 1/(2m) convention.
 WORKED_EXAMPLE = ("1/m (yhat - y)^T X", "beta")
@@ -61,86 +47,6 @@ class Target:
     expected: sp.Basic
     shape: tuple[sp.Expr, sp.Expr]
     component: bool  # ∂J/∂βⱼ: a number that depends on the feature index j
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The outcome of one check; `verdict` is equivalent, equivalent-up-to-layout or
-    not-equivalent, `diagnosis` the codes of the mistakes (in the order of CODES)."""
-
-    text: str
-    wrt: str
-    scale: str
-    verdict: str
-    diagnosis: tuple[str, ...]
-    message: str
-    expected_latex: str
-    expected_text: str
-    given_latex: str | None = None
-    given_text: str | None = None
-    factor: str | None = None
-    difference_latex: str | None = None
-    difference_text: str | None = None
-    counterexample: Counterexample | None = None
-    proof: str | None = None  # "symbolic", "concrete" or "counterexample" (Finding.proof)
-
-    @property
-    def equivalent(self) -> bool:
-        """True also when equal up to layout (a column for a row): exit code 0."""
-        return self.verdict != "not-equivalent"
-
-    @property
-    def shown_verdict(self) -> str:
-        """The verdict in the current language (in English, its code)."""
-        return gettext(VERDICTS[self.verdict])
-
-    @property
-    def headline(self) -> str:
-        """The verdict and the mistakes' codes, in the current language: `not-equivalent
-        [factor]` in English (the codes of the JSON), 不正确（常数因子） in Chinese."""
-        if not self.diagnosis:
-            return self.shown_verdict
-        names = join_list(gettext(DIAGNOSES[code]) for code in self.diagnosis)
-        return gettext("{verdict} [{diagnosis}]").format(
-            verdict=self.shown_verdict, diagnosis=names
-        )
-
-    @property
-    def command(self) -> str:
-        """The command line that runs this check."""
-        scale = "" if self.scale == Scale.MEAN.value else f" --scale {shlex.quote(self.scale)}"
-        return f"derive check {shlex.quote(self.text)} --wrt {self.wrt}{scale}"
-
-    def _repr_markdown_(self) -> str:
-        """The check as Jupyter shows it: the verdict, both gradients, the message."""
-        mark = "✓" if self.equivalent else "✗"
-        lines = [f"**{mark} {self.headline}**", ""]
-        if self.given_latex is not None:
-            lines += [f"{gettext('yours')}: $${self.given_latex}$$", ""]
-        lines += [f"{gettext('correct')}: $${self.expected_latex}$$", "", self.message]
-        return "\n".join(lines)
-
-    def as_json(self) -> dict[str, Any]:
-        """The JSON object of `derive check --json` (the keys of the issue come first)."""
-        example = self.counterexample
-        return {
-            "wrt": self.wrt,
-            "equivalent": self.equivalent,
-            "verdict": self.verdict,
-            "diagnosis": list(self.diagnosis),
-            "factor": self.factor,
-            "message": self.message,
-            "given_latex": self.given_latex,
-            "expected_latex": self.expected_latex,
-            "counterexample": None if example is None else _counterexample_json(example),
-            "input": self.text,
-            "scale": self.scale,
-            "given_text": self.given_text,
-            "expected_text": self.expected_text,
-            "difference_latex": self.difference_latex,
-            "difference_text": self.difference_text,
-            "proof": self.proof,
-        }
 
 
 def check_gradient(
@@ -203,7 +109,7 @@ def _calculus(scale: Scale) -> Calculus:
 def _build(parsed: Parsed, scale: Scale) -> Value | ShapeClash:
     """The built expression, or the clash of shapes that stopped it."""
     try:
-        return build(parsed, _model(scale))
+        return build(parsed, ModelNames.for_article(_model(scale)))
     except ShapeClash as clash:
         return clash
 
@@ -247,7 +153,7 @@ def _ones_note(shown: sp.Basic) -> str:
     other than a vector over the examples (where the number's label is 𝟏 or 𝟏ᵀ)."""
     note = gettext(" {ones} is {what} of ones: a number added to {what} is added to every entry.")
     return "".join(
-        note.format(ones=text(ones), what=_shape_words(ones.shape))
+        note.format(ones=text(ones), what=shape_words(ones.shape))
         for ones in sorted(shown.atoms(Ones), key=sp.default_sort_key)
     )
 
@@ -255,7 +161,7 @@ def _ones_note(shown: sp.Basic) -> str:
 def _shape_problem(value: Value, goal: Target, model: Model) -> tuple[str | None, bool]:
     """(why the shapes cannot be compared, or None; whether to compare the transpose)."""
     component = bool(value.indices)
-    yours = _shape_words(value.shape)
+    yours = shape_words(value.shape)
     if goal.component:
         if value.shape == (ONE, ONE):
             return None, False
@@ -282,11 +188,11 @@ def _shape_problem(value: Value, goal: Target, model: Model) -> tuple[str | None
     if value.shape == goal.shape[::-1]:
         return None, True
     differ = gettext("your expression is {yours}, but {symbol} is {expected}")
-    problem = differ.format(yours=yours, symbol=goal.symbol, expected=_shape_words(goal.shape))
+    problem = differ.format(yours=yours, symbol=goal.symbol, expected=shape_words(goal.shape))
     return problem + _shape_hint(value), False
 
 
-def _shape_words(shape: tuple[sp.Expr, sp.Expr]) -> str:
+def shape_words(shape: tuple[sp.Expr, sp.Expr]) -> str:
     if shape == (ONE, ONE):
         return gettext("a number (1×1)")
     rows, cols = shape
@@ -353,16 +259,3 @@ def _codes(finding: Finding, transposed: bool) -> tuple[str, ...]:
             if size != 1:
                 found.add("factor")
     return tuple(code for code in CODES if code in found)
-
-
-def _counterexample_json(example: Counterexample) -> dict[str, Any]:
-    return {
-        "m": example.m,
-        "n": example.n,
-        "X": [list(row) for row in example.X],
-        "y": list(example.y),
-        "alpha": example.alpha,
-        "beta": list(example.beta),
-        "given": [list(row) for row in example.given],
-        "expected": [list(row) for row in example.expected],
-    }

@@ -8,62 +8,33 @@ entries y_i, X_ij, β_j, X_i, x_j^{(i)}, y^{(i)} to the symbols of the model;
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NoReturn, TypeGuard
 
 import lark
 import sympy as sp
-from sympy import OneMatrix
 
 from derive.core.errors import shorten
 from derive.core.i18n import gettext, join_list
 from derive.grade.indexed import Row
 from derive.grade.parse import ExpressionError, Node, Tree, node_end, node_start
 from derive.grade.value import ONE, ShapeClash, Value, index_symbol, merge_indices
+from derive.grade.vocabulary import ModelNames
 from derive.models.linear import Model
 
 INDEX_LETTERS = "ijklpqrst"
 SUBSCRIPTS = {"ᵢ": "i", "ⱼ": "j", "ₖ": "k"}
-SPELLINGS = {
-    "X": "X",
-    "x": "x",
-    "y": "y",
-    "alpha": "alpha",
-    "α": "alpha",
-    r"\alpha": "alpha",
-    "beta": "beta",
-    "β": "beta",
-    r"\beta": "beta",
-    "m": "m",
-    "n": "n",
-    "u": "u",
-    "yhat": "yhat",
-    "y_hat": "yhat",
-    "ŷ": "yhat",
-    "ones": "ones",
-    "𝟏": "ones",
-}
-KNOWN = "X, y, alpha (α), beta (β), m, n, u, yhat (ŷ), ones (𝟏)"
-PER_EXAMPLE = frozenset(("X", "x", "y", "yhat", "u", "ones"))  # one entry or row per example
 
 
 class Leaves:
     """The text and the model being read, refusals, and one method per leaf node."""
 
-    def __init__(self, text: str, model: Model) -> None:
+    def __init__(self, text: str, names: ModelNames | Model) -> None:
         self.text = text
-        self.model = model
-        M = model
-        self.names: dict[str, Value] = {
-            "X": Value(M.X, (M.m, M.n), 1),
-            "y": Value(M.y, (M.m, ONE), 1, sums=1),
-            "alpha": Value(M.alpha, (ONE, ONE), 1),
-            "beta": Value(M.beta, (ONE, M.n), 1),
-            "m": Value(M.m, (ONE, ONE)),
-            "n": Value(M.n, (ONE, ONE)),
-            "u": Value(M.u, (M.m, ONE), 2),
-            "yhat": Value(M.yhat, (M.m, ONE), 2, sums=1),
-            "ones": Value(OneMatrix(M.m, ONE), (M.m, ONE)),
-        }
+        self.vocabulary = names if isinstance(names, ModelNames) else ModelNames.for_article(names)
+        self.names: Mapping[str, Value] = self.vocabulary.values
+        self.m: sp.Expr = self.names["m"].expr
+        self.n: sp.Expr = self.names["n"].expr
 
     def fail(self, problem: str, node: Node | None) -> NoReturn:
         raise ExpressionError(problem, self.text, node_start(node))
@@ -110,11 +81,11 @@ class Leaves:
         parts = word.split("_")
         for cut in range(len(parts), 0, -1):
             base = "_".join(parts[:cut])
-            if base in SPELLINGS:
-                return SPELLINGS[base], "".join(parts[cut:]) + letters
+            if base in self.vocabulary.spellings:
+                return self.vocabulary.spellings[base], "".join(parts[cut:]) + letters
         raise ExpressionError(
             gettext("unknown name {name}; the names are {names}").format(
-                name=repr(shorten(str(token))), names=KNOWN
+                name=repr(shorten(str(token))), names=self.vocabulary.known
             ),
             self.text,
             token.start_pos,
@@ -122,7 +93,7 @@ class Leaves:
 
     def _hat(self, node: Tree) -> Value:
         (inner,) = node.children
-        if self._base_name(inner) != "y":
+        if self._base_name(inner) != "y" or "yhat" not in self.names:
             self.fail(gettext("a hat is only for the prediction ŷ (\\hat{y})"), node)
         return self.names["yhat"]
 
@@ -147,7 +118,7 @@ class Leaves:
         operand, token = node.children
         letter = self._index_letter(next(ch for ch in str(token) if ch.isalpha()), token)
         named = None if _is_example(operand) else self._named(operand)
-        if named is None or named[0] not in PER_EXAMPLE:
+        if named is None or named[0] not in self.vocabulary.per_example:
             self.fail(
                 gettext(
                     "the superscript ({letter}) is the example: it goes on x, y, ŷ or u "
@@ -179,6 +150,8 @@ class Leaves:
         if node.data == "name":
             return self._base_name(node.children[0])
         if node.data == "hat" and self._base_name(node.children[0]) == "y":
+            if "yhat" not in self.names:  # a model without a prediction ŷ
+                self._hat(node)
             return "yhat"
         return None
 
@@ -192,13 +165,12 @@ class Leaves:
                     ),
                     node,
                 )
-        M = self.model
         whole = self.names["X" if base == "x" else base]
         rows, cols = whole.shape
         sizes = [size for size in (rows, cols) if size != ONE]
         if base in ("X", "x") and len(letters) == 1:
             i = index_symbol(letters)
-            return Value(Row(M.X, i), (ONE, M.n), 1, ((letters, M.m),))
+            return Value(Row(whole.expr, i), (ONE, self.n), whole.degree, ((letters, self.m),))
         if len(letters) != len(sizes) or not sizes:
             self.fail(
                 gettext("{name} takes {count} subscript(s), not {given}").format(

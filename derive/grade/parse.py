@@ -8,6 +8,7 @@ refusal is an `ExpressionError` that names the column of the offending character
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ MAX_DEPTH = 60  # levels of nesting in the parse tree (signs, powers and sums co
 MAX_DIGITS = 15  # in one number
 MAX_EXPONENT = 16  # |k| in a power a^k
 MAX_POWER_DIGITS = 100  # in a power of a number, computed at once
+MAX_CALLS = 4  # calls inside calls: log(1 - σ(z)) is two (exp, σ', e^{…} and norms count)
 OPENING, CLOSING = "([{", ")]}"
 WHITESPACE = "\t\n\r"
 KNOWN_COMMANDS = frozenset(
@@ -35,6 +37,28 @@ KNOWN_COMMANDS = frozenset(
         *("biggl", "biggr", "Biggl", "Biggr", "cdot", "times", "sum", "quad", "qquad"),
         *("displaystyle", "limits", "nolimits"),
     )
+)
+# The LaTeX of every model (parse(..., models=True)) knows functions, ∘, norms and Greek.
+MODEL_COMMANDS = KNOWN_COMMANDS | frozenset(
+    (
+        *("sigma", "exp", "log", "ln", "tanh", "operatorname", "text", "prime", "odot"),
+        *("circ", "lVert", "rVert", "gamma", "delta", "epsilon", "varepsilon", "zeta"),
+        *("eta", "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi"),
+        *("rho", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta"),
+        *("Theta", "Lambda", "Xi", "Pi", "Phi", "Psi", "Omega"),
+    )
+)
+CALLS = frozenset(("call", "derivative", "exp_power", "norm"))
+# A left-hand side that parse(..., models=True) drops: ∂J/∂β =, dJ/dbeta =, ∂p_i/∂z_i =,
+# \frac{\partial J}{\partial \beta} =; and a leading = (a line of a derivation).
+_D = r"(?:∂|d|\\partial(?![A-Za-z])|\\mathrm\s*\{\s*d\s*\})"
+_OF = (
+    r"\s*(?:\\[A-Za-z]+\s*(?:\{[^{}=]*\})?|[A-Za-zα-ωŷ𝟏µ][A-Za-z0-9]*)[ᵢⱼₖ]*"
+    r"(?:\s*_\s*(?:\{[^{}=]*\}|[A-Za-z0-9]+))?"
+    r"(?:\s*\^\s*(?:\{[^{}=]*\}|\(\s*[a-z]\s*\)|[A-Za-z0-9⊤ᵀ]))?\s*"
+)
+LEFT_SIDE = re.compile(
+    rf"\s*(?:{_D}{_OF}/\s*{_D}{_OF}|\\[dt]?frac\s*\{{\s*{_D}{_OF}\}}\s*\{{\s*{_D}{_OF}\}}\s*)?="
 )
 
 
@@ -85,25 +109,41 @@ class Parsed:
     text: str
     notation: str  # "plain" or "latex"
     tree: Tree
+    models: bool = False  # read in the notation of every model (parse(..., models=True))
 
 
 @lru_cache(maxsize=1)
 def parser() -> lark.Lark:
     """The LALR parser of grammar.lark (package data), built once per process."""
     grammar = files("derive.grade").joinpath("grammar.lark").read_text(encoding="utf-8")
-    return lark.Lark(grammar, parser="lalr", start=["plain", "latex"], propagate_positions=True)
+    starts = ["plain", "latex", "model_plain", "model_latex"]
+    return lark.Lark(grammar, parser="lalr", start=starts, propagate_positions=True)
 
 
-def parse(source: str | bytes) -> Parsed:
-    """Screen the text and parse it; raise `ExpressionError` for anything unreadable."""
-    text = _screen(_decode(source))
+def parse(source: str | bytes, models: bool = False) -> Parsed:
+    """Screen the text and parse it; raise `ExpressionError` for anything unreadable.
+
+    `models=True` reads the notation of every model (calls, ∘, norms, Greek names), and
+    drops a leading = or a clean left-hand side (∂J/∂β =); the article's is the default."""
+    text = _screen(_decode(source), models)
     notation = "latex" if "\\" in text else "plain"
     try:
-        tree = parser().parse(text, start=notation)
+        tree = parser().parse(text, start=f"model_{notation}" if models else notation)
     except UnexpectedInput as error:
         raise _syntax_error(error, text) from None
     _bound_tree(tree, text)
-    return Parsed(text=text, notation=notation, tree=tree)
+    return Parsed(text=text, notation=notation, tree=tree, models=models)
+
+
+def _drop_left_side(text: str) -> str:
+    """A leading = or a left-hand side ∂J/∂β = blanked out (columns keep their place),
+    when the text has exactly one = and what stands before it is such a side."""
+    if text.count("=") != 1:
+        return text
+    found = LEFT_SIDE.match(text)
+    if found is None:
+        return text
+    return " " * found.end() + text[found.end() :]
 
 
 def _decode(source: str | bytes) -> str:
@@ -127,7 +167,7 @@ def _decode(source: str | bytes) -> str:
 _FULLWIDTH = {0xFF01 + offset: 0x21 + offset for offset in range(94)} | {0x3000: 0x20}
 
 
-def _screen(text: str) -> str:
+def _screen(text: str, models: bool = False) -> str:
     """Length, characters and nesting, checked before the parser sees the text."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
@@ -150,10 +190,12 @@ def _screen(text: str) -> str:
                 position,
             )
     text = text.translate({ord(ch): " " for ch in WHITESPACE})
+    if models:
+        text = _drop_left_side(text)
     if not text.strip():
         raise ExpressionError(gettext("the expression is empty"), text)
     _check_nesting(text)
-    _check_commands(text)
+    _check_commands(text, MODEL_COMMANDS if models else KNOWN_COMMANDS)
     return text
 
 
@@ -172,7 +214,7 @@ def _check_nesting(text: str) -> None:
             depth -= 1
 
 
-def _check_commands(text: str) -> None:
+def _check_commands(text: str, known: frozenset[str] = KNOWN_COMMANDS) -> None:
     """Unknown LaTeX commands get their own message (a common paste: \\partial J = ...)."""
     position = text.find("\\")
     while position != -1:
@@ -180,7 +222,7 @@ def _check_commands(text: str) -> None:
         while end < len(text) and text[end].isascii() and text[end].isalpha():
             end += 1
         name = text[position + 1 : end]
-        if name and name not in KNOWN_COMMANDS:
+        if name and name not in known:
             if name == "partial":
                 problem = gettext(
                     "unknown LaTeX command \\{name}; give only the gradient, without ∂J/∂β ="
@@ -219,6 +261,7 @@ def _syntax_error(error: UnexpectedInput, text: str) -> ExpressionError:
 # A flat chain a + b − c + … or a·b/c·… is one level, however long: its links are the
 # left children of the same family of operator (chains.py folds them without recursion).
 CHAINS = {"add": "sum", "sub": "sum", "mul": "product", "div": "product"}
+CHAINS |= {"hadamard": "product", "ediv": "product"}  # ∘ and ./ of every model
 
 
 def chain_family(node: Node) -> str | None:
@@ -229,10 +272,11 @@ def chain_family(node: Node) -> str | None:
 def _bound_tree(tree: Tree, text: str) -> None:
     """Refuse trees nested deeper than MAX_DEPTH, and enormous numbers and powers, before
     any arithmetic; the walk is iterative, so that no recursion can overflow. The next link
-    of a chain of + or · is not a level deeper (a long sum is not deep nesting)."""
-    stack: list[tuple[Node, int]] = [(tree, 1)]
+    of a chain of + or · is not a level deeper (a long sum is not deep nesting); calls
+    inside calls are bounded by MAX_CALLS."""
+    stack: list[tuple[Node, int, int]] = [(tree, 1, 0)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, calls = stack.pop()
         if isinstance(node, lark.Token):
             if node.type == "NUMBER" and len(node.replace(".", "")) > MAX_DIGITS:
                 raise ExpressionError(
@@ -251,9 +295,21 @@ def _bound_tree(tree: Tree, text: str) -> None:
             )
         if node.data == "power":
             _bound_power(node, text)
+        if node.data in CALLS:
+            calls += 1
+            if calls > MAX_CALLS:
+                raise ExpressionError(
+                    gettext("functions are nested more than {limit} deep").format(limit=MAX_CALLS),
+                    text,
+                    node_start(node),
+                )
         family = chain_family(node)
         stack.extend(
-            (child, depth if place == 0 and family and chain_family(child) == family else depth + 1)
+            (
+                child,
+                depth if place == 0 and family and chain_family(child) == family else depth + 1,
+                calls,
+            )
             for place, child in enumerate(node.children)
         )
 

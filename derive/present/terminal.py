@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from derive.core.i18n import N_, current, gettext, join_list
+from derive.grade.compare import ModelCounterexample
 from derive.math.printing import relation_latex, relation_text, shape_text, text
 from derive.math.shown_numbers import example_text as example_text_of
 from derive.math.shown_numbers import rounding_note, rounds
@@ -22,7 +23,7 @@ from derive.steps.derivation import Derivation, Relation
 from derive.verify.step_checks import StepCheck
 
 if TYPE_CHECKING:
-    from derive.grade.grader import CheckResult
+    from derive.grade.result import CheckResult
 
 
 def steps_json(result: Derivation, checks: Sequence[StepCheck]) -> list[dict[str, Any]]:
@@ -244,11 +245,15 @@ def check_text(result: CheckResult) -> str:
     lines.append(f"  {correct}{result.expected_text}")
     lines.extend(["", *wrap(result.message, 88)])
     example = result.counterexample
-    if example is not None:
+    if isinstance(example, ModelCounterexample):
+        lines.extend(["", _counterexample_head(example.m, example.n)])
+        lines += [f"  {name} = {_rows(rows)}" for name, rows in example.values]
+        lines += [f"  {yours}{_rows((example.given,))}", f"  {correct}{_rows((example.expected,))}"]
+    elif example is not None:
         lines.extend(
             [
                 "",
-                gettext("Counterexample (m = {m}, n = {n}):").format(m=example.m, n=example.n),
+                _counterexample_head(example.m, example.n),
                 f"  X = {_rows(example.X)}",
                 f"  y = {_rows((example.y,))}ᵀ   α = {example.alpha}"
                 f"   β = {_rows((example.beta,))}",
@@ -257,6 +262,10 @@ def check_text(result: CheckResult) -> str:
             ]
         )
     return "\n".join(lines)
+
+
+def _counterexample_head(m: int, n: int) -> str:
+    return gettext("Counterexample (m = {m}, n = {n}):").format(m=m, n=n)
 
 
 def _labels(*words: str) -> list[str]:

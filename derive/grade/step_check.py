@@ -1,0 +1,188 @@
+"""Check one step of any model: `derive check EXPR --model M (--wrt PARAM | --step N|KEY)`.
+
+The entry point of a model's check (parse -> build -> targets -> explicit -> compare ->
+model_feedback -> result): the text is parsed here, where it is bounded; the model's steps
+are derived before the comparison forks into a child process with a time limit
+(core/processes.py), which builds the expression on the model's own names
+(vocabulary.ModelNames.for_spec), picks the step's relation of the same shape and free
+indices, and judges it (compare.py). mse's `--wrt` stays the article's checker
+(grader.py), its 69-case corpus unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+from derive.core.errors import InputError
+from derive.core.i18n import gettext
+from derive.core.processes import TimeLimitExceeded, run_limited
+from derive.grade.build import build
+from derive.grade.compare import Judgement, judge
+from derive.grade.diagnose import split_sign
+from derive.grade.explicit import Indices, relation_indices
+from derive.grade.feedback import factor_text
+from derive.grade.grader import shape_words
+from derive.grade.indexed import label_ones
+from derive.grade.model_feedback import explain_model
+from derive.grade.parse import Parsed, parse
+from derive.grade.result import CODES, CheckResult
+from derive.grade.targets import Target, checkable, gradient_target, model_of, step_target
+from derive.grade.value import ShapeClash, Value, index_symbol
+from derive.grade.vocabulary import ModelNames
+from derive.math.printing import latex, text
+from derive.steps.derivation import Relation
+
+TIME_LIMIT = 10.0  # seconds for one expression (in the child process)
+NO_INDEX = Indices(False, False)
+
+
+def check_model_step(
+    source: str | bytes,
+    model: str,
+    step: str | int | None = None,
+    wrt: str | None = None,
+    scale: str | None = None,
+    time_limit: float | None = TIME_LIMIT,
+) -> CheckResult:
+    """Check `source` against step `step` (a number or key) of `model`, or against its
+    gradient with respect to `wrt`; InputError for unreadable text, an unknown step or
+    parameter, or a check stopped at `time_limit` seconds (None: no child process)."""
+    if (step is None) == (wrt is None):
+        raise InputError(gettext("give either a step (--step) or a parameter (--wrt)"))
+    parsed = parse(source, models=True)  # bounded, before any SymPy object is made
+    goal = (
+        step_target(model, step, scale)
+        if step is not None
+        else gradient_target(model, str(wrt), scale)
+    )
+    try:
+        return run_limited(judge_parsed, (parsed, goal, scale), time_limit)
+    except TimeLimitExceeded as error:
+        raise InputError(
+            gettext("the check of this expression was {error}; simplify it").format(error=error)
+        ) from None
+
+
+def judge_parsed(parsed: Parsed, goal: Target, scale: str | None) -> CheckResult:
+    """Build the expression on the model's names and compare it (in the child process)."""
+    spec, derivation = model_of(goal.model, scale)
+    last = goal.relations[-1]
+    base = {
+        "text": parsed.text,
+        "wrt": goal.wrt or goal.step.key,
+        "scale": spec.scale or "1/m",
+        "expected_latex": latex(last.rhs),
+        "expected_text": text(last.rhs),
+        "model": goal.model,
+        "step": None if goal.wrt else goal.step.number,
+        "step_key": goal.step.key,
+    }
+    try:
+        value = _renamed(build(parsed, ModelNames.for_spec(spec)), spec.m)
+    except ShapeClash as clash:
+        return _shape_result(base, clash.message)
+    shown = label_ones(value.expr, spec.m)
+    base |= {"given_latex": latex(shown), "given_text": text(shown)}
+    found = _relation(value, goal)
+    if found is None:
+        return _shape_result(base, _shape_problem(value, goal))
+    relation, transposed = found
+    base |= {"expected_latex": latex(relation.rhs), "expected_text": text(relation.rhs)}
+    given = value.expr.T if transposed else value.expr
+    indexed = (r for r in goal.step.relations if checkable(r) and relation_indices(r) != NO_INDEX)
+    chain = next(indexed, None)
+    judgement = judge(spec, derivation, relation, chain, given)
+    return _result(base, judgement, transposed, text(relation.lhs))
+
+
+def built_value(
+    parsed: Parsed, goal: Target, scale: str | None
+) -> tuple[Relation, sp.Basic] | None:
+    """The step's relation of the expression's form, and the expression in its
+    orientation; None when the expression cannot be built or fits no relation."""
+    spec, _ = model_of(goal.model, scale)
+    try:
+        value = _renamed(build(parsed, ModelNames.for_spec(spec)), spec.m)
+    except ShapeClash:
+        return None
+    found = _relation(value, goal)
+    if found is None:
+        return None
+    relation, transposed = found
+    return relation, value.expr.T if transposed else value.expr
+
+
+def _relation(value: Value, goal: Target) -> tuple[Relation, bool] | None:
+    """The step's relation of the expression's shape and free indices (last first), and
+    whether the expression is its transpose."""
+    mine = Indices(any(n == "i" for n, _ in value.indices), any(n == "j" for n, _ in value.indices))
+    latest = list(goal.relations)[::-1]  # the last relation first: the step's result
+    fits = sorted(latest, key=lambda r: relation_indices(r) != mine)
+    for relation in fits:  # the same free indices first; a constant fits any
+        theirs = relation_indices(relation)
+        if (mine.example and not theirs.example) or (mine.feature and not theirs.feature):
+            continue
+        shape = tuple(relation.shape)
+        if tuple(value.shape) == shape:
+            return relation, False
+        if tuple(value.shape) == shape[::-1] and not (mine.example or mine.feature):
+            return relation, True
+    return None
+
+
+def _renamed(value: Value, m: sp.Expr) -> Value:
+    """The free indices as the steps write them: i over the examples, j over the features."""
+    names = {letter: ("i" if size == m else "j") for letter, size in value.indices}
+    swap = {index_symbol(letter): sp.Symbol(name, integer=True) for letter, name in names.items()}
+    indices = tuple((names[letter], size) for letter, size in value.indices)
+    return Value(value.expr.xreplace(swap), value.shape, value.degree, indices, sums=value.sums)
+
+
+def _shape_problem(value: Value, goal: Target) -> str:
+    wanted = " or ".join(sorted({_described(r.shape, relation_indices(r)) for r in goal.relations}))
+    mine = Indices(any(n == "i" for n, _ in value.indices), any(n == "j" for n, _ in value.indices))
+    return gettext("your expression is {yours}, but {symbol} is {expected}").format(
+        yours=_described(value.shape, mine), symbol=goal.symbol, expected=wanted
+    )
+
+
+def _described(shape: tuple[sp.Expr, sp.Expr], indices: Indices) -> str:
+    used = (("i", indices.example), ("j", indices.feature))
+    letters = "".join(name for name, there in used if there)
+    if letters:
+        return gettext("a number with the free index {letters}").format(letters=letters)
+    return shape_words(shape)
+
+
+def _shape_result(base: dict[str, Any], problem: str) -> CheckResult:
+    message = gettext("The shapes do not fit: {problem}.").format(problem=problem)
+    return CheckResult(verdict="not-equivalent", diagnosis=("shape",), message=message, **base)
+
+
+def _result(
+    base: dict[str, Any], judgement: Judgement, transposed: bool, symbol: str
+) -> CheckResult:
+    codes = set(judgement.codes) | ({"layout"} if transposed else set())
+    ordered = tuple(code for code in CODES if code in codes)
+    if judgement.equal:
+        verdict = "equivalent-up-to-layout" if transposed else "equivalent"
+    else:
+        verdict = "not-equivalent"
+    mistake = judgement.mistake
+    factor = judgement.factor
+    shown_factor = None
+    if factor is not None and ("factor" in ordered):
+        shown_factor = factor_text(split_sign(factor)[1])
+    return CheckResult(
+        verdict=verdict,
+        diagnosis=ordered,
+        message=explain_model(judgement, symbol, str(base["expected_text"]), transposed),
+        factor=shown_factor,
+        counterexample=judgement.counterexample,
+        proof=judgement.proof,
+        named_text=None if mistake is None else mistake.named_text,
+        named_latex=None if mistake is None else mistake.named_latex,
+        **base,
+    )
