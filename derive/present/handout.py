@@ -39,7 +39,7 @@ from derive.verify.model_routes import MODEL_EXPLICIT_SIZES, MODEL_TOLERANCE
 from derive.verify.step_checks import EXPLICIT_SIZES, StepCheck
 
 if TYPE_CHECKING:
-    from derive.grade.grader import CheckResult
+    from derive.grade.result import CheckResult
 
 DEFAULT_TITLE = N_("The gradient of the mean squared error, step by step")
 SUBTITLE = N_("Linear regression, with the cost")
