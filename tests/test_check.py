@@ -21,8 +21,8 @@ from derive.cli.main import cli
 from derive.core.errors import InputError
 from derive.grade import grader
 from derive.grade.grader import WORKED_EXAMPLE, check_gradient, worked_example
-from derive.grade.result import CheckResult
 from derive.grade.parse import ExpressionError
+from derive.grade.result import CheckResult
 
 EQ, UP_TO_LAYOUT, NOT = "equivalent", "equivalent-up-to-layout", "not-equivalent"
 

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -174,17 +175,37 @@ _target_option = click.option(
     is_flag=True,
     help=N_("Fewer pages, for printing many copies: no figures, two columns, smaller type."),
 )
+@click.option(
+    "--worksheet",
+    is_flag=True,
+    help=N_(
+        "Write worksheet.* (chosen right-hand sides as empty boxes) and answers.* (the key) "
+        "instead of the handout."
+    ),
+)
+@click.option(
+    "--blanks",
+    metavar="SPEC",
+    help=N_(
+        "With --worksheet, what is left blank: calculus (the default), all, example, or "
+        "step keys or numbers separated by commas."
+    ),
+)
 @_example_option
 @_target_option
 @model_option
 @scale_option
 @lang_option
+@click.pass_context
 def handout(
+    ctx: click.Context,
     out: Path,
     formats: str,
     title: str | None,
     paper: str,
     compact: bool,
+    worksheet: bool,
+    blanks: str | None,
     source: Path | None,
     target: str | None,
     model: str,
@@ -192,10 +213,16 @@ def handout(
     lang: str,
 ) -> None:
     from derive.render.handouts import Layout, parse_formats, write_handouts
+    from derive.render.worksheets import write_worksheets
 
+    if blanks is not None and not worksheet:
+        raise click.UsageError(gettext("--blanks needs --worksheet"), ctx)
     with language(lang), warnings_as_lines():
         layout = Layout(paper, compact)
-        document, written = write_handouts(
+        write = write_handouts
+        if worksheet:
+            write = partial(write_worksheets, blanks="calculus" if blanks is None else blanks)
+        document, written = write(
             out,
             parse_formats(formats),
             title,

@@ -247,7 +247,7 @@ def check_text(result: CheckResult) -> str:
     example = result.counterexample
     if isinstance(example, ModelCounterexample):
         lines.extend(["", _counterexample_head(example.m, example.n)])
-        lines += [f"  {name} = {_rows(rows)}" for name, rows in example.values]
+        lines += [f"  {name} = {_value(rows)}" for name, rows in example.values]
         lines += [f"  {yours}{_rows((example.given,))}", f"  {correct}{_rows((example.expected,))}"]
     elif example is not None:
         lines.extend(
@@ -262,6 +262,15 @@ def check_text(result: CheckResult) -> str:
             ]
         )
     return "\n".join(lines)
+
+
+def _value(rows: Sequence[Sequence[object]]) -> str:
+    """A number as itself, a column as a transposed row, a matrix by its rows."""
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return str(rows[0][0])
+    if all(len(row) == 1 for row in rows):
+        return _rows(([row[0] for row in rows],)) + "ᵀ"
+    return _rows(rows)
 
 
 def _counterexample_head(m: int, n: int) -> str:
