@@ -20,7 +20,16 @@ import sympy as sp
 from sympy import ImmutableMatrix
 
 from derive.grade.diagnose import fit_ratios, split_sign
-from derive.grade.explicit import Explicit, Indices, agree, numeric, ratio, relation_indices
+from derive.grade.explicit import (
+    SIZES,
+    Explicit,
+    Indices,
+    agree,
+    close,
+    numeric,
+    ratio,
+    relation_indices,
+)
 from derive.grade.mistakes import Mistake, mistakes
 from derive.models.spec import ModelSpec, Quantity
 from derive.steps.derivation import Derivation, Relation
@@ -74,13 +83,15 @@ def judge(
         proof = "numeric" if "numeric" in proofs else "exact"
         return Judgement(True, (), proof)
     example = counterexample(explicit, given, relation.rhs, indices)
-    for candidate, columns in _candidates(spec, derivation, relation, chain_relation, expected):
-        factor = _factor(mine, columns, spec)
+    for candidate, lazy in _candidates(spec, derivation, relation, chain_relation, expected):
+        factor = _factor(mine, lazy, spec)
         if factor is None and candidate is not None and candidate.code == "missing-term":
             # the term is there with a wrong factor: yours − (the rest) = c·term
-            term = tuple(e - c for e, c in zip(expected, columns, strict=True))
-            rest = tuple(g - c for g, c in zip(mine, columns, strict=True))
-            scaled = _factor(rest, term, spec)
+            scaled = None
+            if ratio(mine[0] - lazy.at(0), expected[0] - lazy.at(0)) is not None:
+                rest = tuple(g - c for g, c in zip(mine, lazy.columns(), strict=True))
+                term = [e - c for e, c in zip(expected, lazy.columns(), strict=True)]
+                scaled = _factor(rest, _Lazy.of(term), spec)
             if scaled is not None:
                 sign, size = split_sign(scaled)
                 codes = (("sign",) if sign < 0 else ()) + (("factor",) if size != 1 else ())
@@ -97,15 +108,40 @@ def judge(
     return Judgement(False, ("other",), "counterexample", None, None, example)
 
 
+class _Lazy:
+    """A candidate's columns, computed size by size: most candidates are ruled out at the
+    first size, and the other two are never evaluated."""
+
+    def __init__(self, explicit: Explicit | None, expr: sp.Basic, indices: Indices) -> None:
+        self.explicit, self.expr, self.indices = explicit, expr, indices
+        self._columns: dict[int, ImmutableMatrix] = {}
+
+    @classmethod
+    def of(cls, columns: list[ImmutableMatrix]) -> _Lazy:
+        done = cls(None, sp.S.Zero, Indices(False, False))
+        done._columns = dict(enumerate(columns))
+        return done
+
+    def at(self, k: int) -> ImmutableMatrix:
+        if k not in self._columns:
+            if self.explicit is None:
+                raise KeyError(k)
+            self._columns[k] = self.explicit.column(self.expr, self.indices, SIZES[k])
+        return self._columns[k]
+
+    def columns(self) -> tuple[ImmutableMatrix, ...]:
+        return tuple(self.at(k) for k in range(len(SIZES)))
+
+
 def _candidates(
     spec: ModelSpec,
     derivation: Derivation,
     relation: Relation,
     chain_relation: Relation | None,
     expected: tuple[ImmutableMatrix, ...],
-) -> Iterator[tuple[Mistake | None, tuple[ImmutableMatrix, ...]]]:
-    yield None, expected
-    seen = [expected]
+) -> Iterator[tuple[Mistake | None, _Lazy]]:
+    yield None, _Lazy.of(list(expected))
+    seen = [expected[0]]
     sources = [relation]
     if chain_relation is not None and chain_relation != relation:
         sources.append(chain_relation)
@@ -114,22 +150,25 @@ def _candidates(
         indices = relation_indices(source)
         for mistake in mistakes(spec, derivation, source):
             explicit = Explicit(mistake.spec) if mistake.spec != spec else same_spec
-            columns = explicit.columns(mistake.expr, indices)
-            if any(column.is_zero_matrix for column in columns):
+            lazy = _Lazy(explicit, mistake.expr, indices)
+            first = lazy.at(0)
+            if first.is_zero_matrix or any(close(first, old) for old in seen):
                 continue
-            if any(all(agree(a, b) for a, b in zip(columns, old, strict=True)) for old in seen):
-                continue
-            seen.append(columns)
-            yield mistake, columns
+            seen.append(first)
+            yield mistake, lazy
 
 
 def _factor(
-    given: tuple[ImmutableMatrix, ...], reference: tuple[ImmutableMatrix, ...], spec: ModelSpec
+    given: tuple[ImmutableMatrix, ...], reference: _Lazy, spec: ModelSpec
 ) -> sp.Expr | None:
-    ratios = [ratio(g, r) for g, r in zip(given, reference, strict=True)]
-    if any(r is None for r in ratios):
-        return None
-    return fit_ratios([sp.Rational(r) for r in ratios], spec.m, spec.n)
+    """The factor c(m, n) with given = c·reference at every size; the first size first."""
+    ratios = []
+    for k, mine in enumerate(given):
+        found = ratio(mine, reference.at(k))
+        if found is None:
+            return None
+        ratios.append(sp.Rational(found))
+    return fit_ratios(ratios, spec.m, spec.n)
 
 
 def counterexample(

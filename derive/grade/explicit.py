@@ -144,6 +144,11 @@ def agree(left: ImmutableMatrix, right: ImmutableMatrix) -> str | None:
     return "numeric" if _vanishes(left - right, POINTS[1:]) else None
 
 
+def close(left: ImmutableMatrix, right: ImmutableMatrix) -> bool:
+    """Equal to 40 digits at the first random point (a quick screen, not a proof)."""
+    return left.shape == right.shape and _vanishes(left - right, POINTS[:1])
+
+
 def ratio(given: ImmutableMatrix, reference: ImmutableMatrix) -> sp.Rational | None:
     """The number c with given = c·reference, or None: read at a random point (a fraction
     with a denominator up to 10⁶), then confirmed to 40 digits at the other points. It
