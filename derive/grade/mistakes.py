@@ -55,10 +55,11 @@ class Mistake:
 def mistakes(spec: ModelSpec, derivation: Derivation, relation: Relation) -> Iterator[Mistake]:
     """The candidates for one target relation, in the order of CODES (lazily)."""
     yield from _missing_bias(spec, relation)
-    yield from _missing_terms(spec, relation)
+    yield from _missing_terms(spec, relation, relation.rhs)
     yield from _own_slips(spec, relation)
     yield from _chain_slips(spec, derivation, relation)
     yield from _wrong_intermediates(spec, relation)
+    yield from _missing_terms(spec, relation, _multiplied_out(relation.rhs))
 
 
 def _missing_bias(spec: ModelSpec, relation: Relation) -> Iterator[Mistake]:
@@ -78,15 +79,22 @@ def _missing_bias(spec: ModelSpec, relation: Relation) -> Iterator[Mistake]:
             )
 
 
-def _missing_terms(spec: ModelSpec, relation: Relation) -> Iterator[Mistake]:
-    """Each term of a sum of two or more left out (ridge's 2λβ, or the data term)."""
-    rhs = relation.rhs
+def _missing_terms(spec: ModelSpec, relation: Relation, rhs: sp.Basic) -> Iterator[Mistake]:
+    """Each term of a sum of two or more left out (ridge's 2λβ, or the data term); tried
+    last on the sum multiplied out: (1/m)(p − y)ᵀX loses −(1/m)yᵀX as (1/m)pᵀX."""
     if not isinstance(rhs, (sp.Add, sp.MatAdd)):
         return
     for term in rhs.args:
         rest = [other for other in rhs.args if other is not term]
         left = sp.MatAdd(*rest) if isinstance(rhs, sp.MatAdd) else sp.Add(*rest)
         yield Mistake("missing-term", "missing-term", text(term), latex(term), left, spec)
+
+
+def _multiplied_out(expr: sp.Basic) -> sp.Basic:
+    try:
+        return expr.expand()
+    except (TypeError, ValueError, AttributeError):
+        return expr
 
 
 def _own_slips(spec: ModelSpec, relation: Relation) -> Iterator[Mistake]:
