@@ -15,9 +15,10 @@ import click
 
 from derive.cli.params import SCALES, ExpressionCommand, json_option, lang_option
 from derive.core.errors import InputError
-from derive.core.i18n import N_, gettext, language
+from derive.core.i18n import N_, gettext, join_list, language
 
 ARTICLE = "mse"
+ARTICLE_WRT = ("alpha", "beta", "beta_j")
 MAX_LINES_BYTES = 100_000
 
 
@@ -66,7 +67,9 @@ MAX_LINES_BYTES = 100_000
 )
 @json_option
 @lang_option
+@click.pass_context
 def check(
+    ctx: click.Context,
     expressions: tuple[str, ...],
     model: str,
     wrt: str | None,
@@ -76,8 +79,16 @@ def check(
     as_json: bool,
     lang: str,
 ) -> None:
+    article = model == ARTICLE and step is None
     if wrt is None and step is None:
+        if article:  # as before --step came: the article's three choices
+            choices = join_list(ARTICLE_WRT)
+            missing = gettext("Missing option {name}: choose from {choices}.")
+            raise click.UsageError(missing.format(name="'--wrt'", choices=choices))
         raise click.UsageError(gettext("Missing option '--wrt' (or '--step')."))
+    if article:  # click's own refusal of a value outside the article's choices
+        wrt_option = next(p for p in ctx.command.params if p.name == "wrt")
+        click.Choice(ARTICLE_WRT).convert(wrt, wrt_option, ctx)
     if wrt is not None and step is not None:
         raise click.UsageError(gettext("--wrt and --step cannot be used together."))
     texts = list(expressions)

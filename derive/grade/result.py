@@ -126,6 +126,12 @@ class CheckResult:
             "difference_latex": self.difference_latex,
             "difference_text": self.difference_text,
             "proof": self.proof,
+            **({} if self.model is None else self._model_json()),
+        }
+
+    def _model_json(self) -> dict[str, Any]:
+        """The keys of a check of a model's step (the article's JSON is as it was)."""
+        return {
             "model": self.model,
             "step": self.step,
             "step_key": self.step_key,
