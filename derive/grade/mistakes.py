@@ -43,7 +43,7 @@ class Mistake:
     """One slip: its code, what it names (a term, a factor, an intermediate) and the model
     and right-hand side to evaluate in its place."""
 
-    code: str  # of CODES
+    code: str  # of CODES, or "factor" for a constant left out
     how: str  # the sentence's key: the code, or link-derivative's "dropped"
     named_text: str
     named_latex: str
@@ -60,6 +60,7 @@ def mistakes(spec: ModelSpec, derivation: Derivation, relation: Relation) -> Ite
     yield from _chain_slips(spec, derivation, relation)
     yield from _wrong_intermediates(spec, relation)
     yield from _missing_terms(spec, relation, _multiplied_out(relation.rhs))
+    yield from _missing_constants(spec, relation)
 
 
 def _missing_bias(spec: ModelSpec, relation: Relation) -> Iterator[Mistake]:
@@ -113,10 +114,10 @@ def _chain_slips(spec: ModelSpec, derivation: Derivation, relation: Relation) ->
     expanded = _expand(relation.lhs, chains, set())
     if expanded is None:
         return
+    # a factor no step computed under the same name (a penalty's derivative, whose sum
+    # index is a dummy of its own) stays a derivative, which the evaluator takes itself
     known = _computed(derivation)
     leaves = sorted(_leaves(expanded), key=sp.default_sort_key)
-    if any(leaf not in known for leaf in leaves):
-        return
     chain = expanded.xreplace(known)
     for leaf in leaves:
         for code, how, value in _slips(spec, leaf):
@@ -125,30 +126,40 @@ def _chain_slips(spec: ModelSpec, derivation: Derivation, relation: Relation) ->
                 continue
             # the rest of the result (ridge's penalty) is kept: the target minus the chain
             # as it is, plus the chain with the slip
-            named_text, named_latex = _equation(leaf, known[leaf])
+            named_text, named_latex = _equation(leaf, known.get(leaf, leaf))
             shifted = _shifted(relation.rhs, chain, changed)
             yield Mistake(code, how, named_text, named_latex, shifted, spec)
 
 
 def _wrong_intermediates(spec: ModelSpec, relation: Relation) -> Iterator[Mistake]:
     """An intermediate f(B) replaced by its argument B: z (the linear score, ŷ of linear
-    regression) where p = σ(z) or μ = exp(z) belongs."""
+    regression) where p = σ(z) or μ = exp(z) belongs — everywhere (also inside u = y − p),
+    or only where the answer names it (σ′ = p(1 − p) written z(1 − z))."""
     for item in spec.intermediates:
-        if isinstance(item.definition, Entrywise):
-            argument = item.definition.arg
-            intermediates = tuple(
-                replace(other, definition=argument) if other is item else other
-                for other in spec.intermediates
-            )
+        if not isinstance(item.definition, Entrywise):
+            continue
+        argument = item.definition.arg
+        intermediates = tuple(
+            replace(other, definition=argument) if other is item else other
+            for other in spec.intermediates
+        )
+        named = (text(argument), latex(argument))
+        for expr, model in (
+            (relation.rhs, replace(spec, intermediates=intermediates)),
+            (relation.rhs.xreplace({item.symbol: argument}), spec),
+        ):
             yield Mistake(
-                "wrong-intermediate",
-                "wrong-intermediate",
-                text(argument),
-                latex(argument),
-                relation.rhs,
-                replace(spec, intermediates=intermediates),
-                text(item.symbol),
+                "wrong-intermediate", "wrong-intermediate", *named, expr, model, text(item.symbol)
             )
+
+
+def _missing_constants(spec: ModelSpec, relation: Relation) -> Iterator[Mistake]:
+    """A constant of the model (λ) left out where it multiplies: 2β for 2λβ."""
+    for quantity in spec.constants:
+        symbol = quantity.symbol
+        if relation.rhs.has(symbol):
+            left = relation.rhs.xreplace({symbol: sp.S.One})
+            yield Mistake("factor", "missing-constant", text(symbol), latex(symbol), left, spec)
 
 
 def _equation(lhs: sp.Basic, rhs: sp.Basic) -> tuple[str, str]:
@@ -219,7 +230,7 @@ def _slips(spec: ModelSpec, leaf: sp.Basic) -> Iterator[tuple[str, str, sp.Basic
             yield "link-derivative", "link-derivative", of
             yield "missing-inner-factor", "missing-inner-factor", sp.S.One
         return
-    if _is_parameter(spec, wrt):
+    if _is_parameter(spec, wrt) and definition is not None:
         yield "missing-inner-factor", "missing-inner-factor", sp.S.One
 
 

@@ -33,6 +33,7 @@ MISTAKE_SENTENCES = {
         "An inner factor is missing: the chain rule multiplies by {named}, "
         "and your expression leaves it out."
     ),
+    "missing-constant": N_("The constant {named} is missing where it multiplies."),
     "wrong-intermediate": N_(
         "An intermediate is wrong: your expression has {wrong} where {right} belongs."
     ),

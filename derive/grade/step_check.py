@@ -173,7 +173,9 @@ def _result(
     mistake = judgement.mistake
     factor = judgement.factor
     shown_factor = None
-    if factor is not None and ("factor" in ordered):
+    if mistake is not None and mistake.how == "missing-constant":
+        shown_factor = f"1/{mistake.named_text}"
+    elif factor is not None and ("factor" in ordered):
         shown_factor = factor_text(split_sign(factor)[1])
     return CheckResult(
         verdict=verdict,
