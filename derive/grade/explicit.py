@@ -19,6 +19,7 @@ import sympy as sp
 from sympy import ImmutableMatrix, MatrixSymbol
 
 from derive.grade.indexed import MatrixSum, Ones, Row
+from derive.math.functions import Sigmoid, Softplus
 from derive.models.spec import ModelSpec
 from derive.steps.derivation import Relation
 from derive.verify.model_common import sized
@@ -187,5 +188,7 @@ def _value(variable: sp.Basic, point: int) -> sp.Rational:
 
 
 def numeric(expr: sp.Expr, digits: int) -> sp.Expr:
-    """A number to `digits` digits, σ and softplus written through exp first."""
-    return sp.N(expr.rewrite(sp.exp), digits)
+    """A number to `digits` digits, σ and softplus written through exp first (only
+    those: a rewrite of the whole expression costs more than the evaluation)."""
+    written = {call: call.rewrite(sp.exp) for call in expr.atoms(Sigmoid, Softplus)}
+    return sp.N(expr.xreplace(written) if written else expr, digits)
