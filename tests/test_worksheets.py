@@ -31,8 +31,10 @@ CALCULUS = {
         "signal",
         "inner-factor-alpha",
         "gradient-alpha",
+        "update-alpha",  # it would give the gradient away
         "inner-factor-beta",
         "gradient-beta",
+        "update-beta",
     ],
     "mse": [
         "outer-factor",
@@ -40,6 +42,8 @@ CALCULUS = {
         "gradient-alpha",
         "inner-factor-beta",
         "gradient-beta",
+        "update-alpha",
+        "update-beta",
     ],
 }
 FILES = ("worksheet.html", "worksheet.tex", "answers.html", "answers.tex")
@@ -168,13 +172,14 @@ def test_blanks_all_example_keys_and_numbers(derivations: dict[str, Derivation])
         logistic[key].number for key in CALCULUS["logistic"]
     )
     every = choose_blanks(logistic, "all").steps
-    assert [logistic[n].key for n in every][:3] == ["define-z", "define-p", "update-rule"]
+    assert [logistic[n].key for n in every][:3] == ["define-z", "define-p", "factor-J-p"]
     assert not {"data-X", "parameter-beta", "aim-alpha", "cost"} & {logistic[n].key for n in every}
     assert choose_blanks(mse, "all").steps[0] == mse["prediction"].number
     assert choose_blanks(logistic, "example").example
     assert choose_blanks(logistic, "example").steps == ()
-    assert choose_blanks(logistic, "16, gradient-beta").steps == (16, 21)
-    assert choose_blanks(mse, "14").steps == (mse["gradient-alpha"].number,)
+    # the update steps come with their gradients: they would give them away
+    assert choose_blanks(logistic, "16, gradient-beta").steps == (16, 17, 21, 22)
+    assert choose_blanks(mse, "14").steps == (14, mse["update-alpha"].number)
     for wrong in ("nope", "1", "data-X", "aim-alpha", "99", "", "16,,21"):
         with pytest.raises(InputError, match="gradient-beta"):
             choose_blanks(logistic, wrong)
@@ -203,8 +208,9 @@ def test_keys_and_numbers_blank_just_those(
 ) -> None:
     files = _sheets(tmp_path, "logistic", "en", "--blanks", "16,gradient-beta")
     html = files["worksheet.html"]
-    answers = _answers(derivations["logistic"], ["gradient-alpha", "gradient-beta"])
-    assert html.count('class="rhs box"') == len(answers) == 4
+    keys = ["gradient-alpha", "update-alpha", "gradient-beta", "update-beta"]
+    answers = _answers(derivations["logistic"], keys)
+    assert html.count('class="rhs box"') == len(answers) == 6
     assert leaks(html, files["worksheet.tex"], answers) == []
     assert mathml(formula(derivations["logistic"]["signal"].relations[-1]).rhs) in html
     assert leaks(html, files["worksheet.tex"], _answers(derivations["logistic"], ["signal"]))

@@ -56,8 +56,9 @@ def is_calculus(step: Step) -> bool:
 
 
 def checkable(relation: Relation) -> bool:
-    """A relation whose right-hand side was computed and can be written by hand."""
-    if relation.op != "=" or isinstance(relation.rhs, MatrixSet):
+    """A relation whose right-hand side was computed and can be written by hand (an
+    identity, or an update with the gradient written out)."""
+    if relation.op == "in" or isinstance(relation.rhs, MatrixSet):
         return False
     return not relation.rhs.has(sp.Derivative, HeldDerivative, MatrixDerivative)
 

@@ -86,7 +86,8 @@ class ModelNames:
 
     @classmethod
     def for_spec(cls, spec: ModelSpec) -> ModelNames:
-        """Every declared quantity and intermediate of `spec` as its own symbol, m, n and 𝟏."""
+        """Every declared quantity and intermediate of `spec` as its own symbol, m, n, 𝟏
+        and the learning rate η of the update steps."""
         values: dict[str, Value] = {}
         items: tuple[Quantity | Intermediate, ...] = (*spec.declared, *spec.intermediates)
         for item in items:
@@ -95,6 +96,7 @@ class ModelNames:
             values[item.name] = Value(item.symbol, (shape[0], shape[1]), 0 if is_constant else 1)
         values["m"] = Value(spec.m, (ONE, ONE))
         values["n"] = Value(spec.n, (ONE, ONE))
+        values.setdefault("eta", Value(spec.eta, (ONE, ONE)))  # the learning rate of updates
         values["ones"] = Value(OneMatrix(spec.m, ONE), (spec.m, ONE))
         spellings: dict[str, str] = {}
         shown: list[str] = []

@@ -16,16 +16,16 @@ from dataclasses import dataclass, replace
 
 from derive.core.errors import InputError
 from derive.core.i18n import N_, gettext, join_list
+from derive.grade.targets import checkable, is_calculus
 from derive.math.printing import text
 from derive.present.example_view import ExampleView
 from derive.present.formulas import formula
 from derive.present.handout import Handout
 from derive.steps.derivation import Derivation, Step
 
+# --blanks calculus (grade/targets.is_calculus): the factors of the chain rule and the
+# gradients they make, with the updates that would give a gradient away.
 MODES = ("calculus", "all", "example")
-# --blanks calculus: the factors of the chain rule and the gradients they make.
-CALCULUS_PREFIXES = ("factor-", "inner-factor-", "penalty-", "gradient-")
-CALCULUS_KEYS = ("signal", "outer-factor")
 # Never blank: the question itself (the cost, under the title) and what a step aims at.
 GIVEN_KEYS = ("cost",)
 GIVEN_PREFIXES = ("aim-",)
@@ -113,14 +113,11 @@ class Sheet:
 
 
 def blankable(step: Step) -> bool:
-    """A step with a computed right-hand side: not a declaration, not the cost, not an aim."""
-    if all(relation.op == "in" for relation in step.relations):
+    """A step with a right-hand side `derive check --step` can judge (grade/targets.py):
+    not a declaration, not a rule with derivatives left in it, not the cost, not an aim."""
+    if not any(checkable(relation) for relation in step.relations):
         return False
     return step.key not in GIVEN_KEYS and not step.key.startswith(GIVEN_PREFIXES)
-
-
-def calculus(step: Step) -> bool:
-    return step.key.startswith(CALCULUS_PREFIXES) or step.key in CALCULUS_KEYS
 
 
 def choose_blanks(derivation: Derivation, spec: str) -> Choice:
@@ -130,8 +127,9 @@ def choose_blanks(derivation: Derivation, spec: str) -> Choice:
     if wanted == "example":
         return Choice((), example=True)
     if wanted in ("calculus", "all"):
-        test = calculus if wanted == "calculus" else blankable
-        return Choice(tuple(s.number for s in derivation if blankable(s) and test(s)))
+        test = is_calculus if wanted == "calculus" else blankable
+        chosen = [s.number for s in derivation if blankable(s) and test(s)]
+        return Choice(_with_updates(derivation, chosen))
     valid = {s.key: s.number for s in derivation if blankable(s)}
     numbers: list[int] = []
     for item in (part.strip() for part in spec.split(",")):
@@ -145,7 +143,19 @@ def choose_blanks(derivation: Derivation, spec: str) -> Choice:
                 )
             )
         numbers.append(number)
-    return Choice(tuple(sorted(set(numbers))))
+    return Choice(_with_updates(derivation, numbers))
+
+
+def _with_updates(derivation: Derivation, numbers: list[int]) -> tuple[int, ...]:
+    """The chosen steps and the update steps of the gradients among them: α ← α − η·∂J/∂α
+    written out would give the blank gradient away."""
+    keys = {derivation[number].key for number in numbers}
+    updates = [
+        step.number
+        for step in derivation
+        if step.key.startswith("update-") and f"gradient-{step.key.removeprefix('update-')}" in keys
+    ]
+    return tuple(sorted({*numbers, *updates}))
 
 
 def check_command(model: str, step: int, scale: str = "1/m") -> str:
@@ -194,7 +204,7 @@ def build_sheet(
     for number in choice.steps:
         step = derivation[number]
         for index, relation in enumerate(step.relations):
-            if relation.op == "in":
+            if not checkable(relation):
                 continue
             answer = formula(relation).rhs
             answers.add(answer)
