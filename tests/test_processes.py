@@ -14,7 +14,13 @@ import pytest
 
 from derive.core import processes
 from derive.core.errors import InputError
-from derive.core.processes import ChildFailed, TimeLimitExceeded, forked_map, run_limited
+from derive.core.processes import (
+    ChildFailed,
+    TimeLimitExceeded,
+    forked_map,
+    run_limited,
+    run_or_refuse,
+)
 
 PATIENCE = 120.0  # seconds before a test gives up instead of hanging; never a speed check
 
@@ -217,3 +223,9 @@ def test_without_a_limit_the_function_runs_in_this_process(forked_pids: list[int
 def test_without_fork_the_function_runs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(processes, "can_fork", lambda: False)
     assert run_limited(os.getpid, (), seconds=PATIENCE) == os.getpid()
+
+
+def test_run_or_refuse_turns_the_time_limit_into_bad_input() -> None:
+    assert run_or_refuse(_sleep_then_return, (0.0, 7), PATIENCE, "never {error}") == 7
+    with pytest.raises(InputError, match=r"^the check was stopped after .* s; simplify it$"):
+        run_or_refuse(_never_return, (), 0.5, "the check was {error}; simplify it")

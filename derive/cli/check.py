@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -122,11 +123,7 @@ def _check_one(
         from derive.grade.step_check import check_model_step
 
         result = check_model_step(text, model, step=step, wrt=wrt, scale=scale)
-    if as_json:
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(check_text(result))
-    sys.exit(0 if result.equivalent else 1)
+    _show(result.as_json() if as_json else check_text(result), result.equivalent)
 
 
 def _check_lines(
@@ -141,11 +138,13 @@ def _check_lines(
     from derive.present.lines_text import lines_text
 
     done = check_lines(texts, model, step=step, wrt=wrt, scale=scale)
-    if as_json:
-        click.echo(json.dumps(done.as_json(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(lines_text(done))
-    sys.exit(0 if done.equivalent else 1)
+    _show(done.as_json() if as_json else lines_text(done), done.equivalent)
+
+
+def _show(shown: str | dict[str, Any], right: bool) -> None:
+    """Text or one JSON object on stdout; exit 0 when right, 1 when not."""
+    click.echo(shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False, indent=2))
+    sys.exit(0 if right else 1)
 
 
 def _read_lines(name: str) -> list[str]:

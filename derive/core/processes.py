@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, TypeVar
 
-from derive.core.errors import DeriveError
+from derive.core.errors import DeriveError, InputError
 from derive.core.i18n import gettext
 
 Shared = TypeVar("Shared")
@@ -98,6 +98,17 @@ def run_limited(function: Callable[..., T], args: tuple[Any, ...], seconds: floa
         return result
     finally:
         _stop(child)
+
+
+def run_or_refuse(
+    function: Callable[..., T], args: tuple[Any, ...], seconds: float | None, refusal: str
+) -> T:
+    """`run_limited`, with work stopped at its limit refused as bad input: `refusal`, a
+    translated sentence, says so with `{error}` (what the user typed asked for too much)."""
+    try:
+        return run_limited(function, args, seconds)
+    except TimeLimitExceeded as error:
+        raise InputError(refusal.format(error=error)) from None
 
 
 def _fork(task: Callable[[], object]) -> _Child:

@@ -18,7 +18,7 @@ import sympy as sp
 
 from derive.core.errors import InputError
 from derive.core.i18n import gettext
-from derive.core.processes import TimeLimitExceeded, run_limited
+from derive.core.processes import run_or_refuse
 from derive.grade.build import build
 from derive.grade.diagnose import Comparison, Finding, split_sign
 from derive.grade.feedback import explain, factor_text
@@ -69,12 +69,12 @@ def check_gradient(
     chosen = Scale.parse(scale)
     parsed = parse(text)  # bounded by parse.py, before any SymPy object is made
     target(chosen, wrt)  # computed here, so that the child process inherits it
-    try:
-        return run_limited(_check, (parsed, wrt, chosen), time_limit)
-    except TimeLimitExceeded as error:
-        raise InputError(
-            gettext("the check of this expression was {error}; simplify it").format(error=error)
-        ) from None
+    return run_or_refuse(
+        _check,
+        (parsed, wrt, chosen),
+        time_limit,
+        gettext("the check of this expression was {error}; simplify it"),
+    )
 
 
 def worked_example() -> CheckResult:

@@ -15,11 +15,11 @@ from typing import Any
 
 from derive.core.errors import InputError
 from derive.core.i18n import gettext
-from derive.core.processes import TimeLimitExceeded, run_limited
+from derive.core.processes import run_or_refuse
 from derive.grade.parse import ExpressionError, Parsed, parse
 from derive.grade.result import CheckResult
 from derive.grade.step_check import TIME_LIMIT, built_value, judge_parsed
-from derive.grade.targets import Target, checkable, gradient_target, step_target
+from derive.grade.targets import Target, checkable, target
 from derive.steps.derivation import Relation
 
 MAX_LINES = 40
@@ -99,22 +99,16 @@ def check_lines(
                 error.text,
                 error.position,
             ) from None
-    if (step is None) == (wrt is None):
-        raise InputError(gettext("give either a step (--step) or a parameter (--wrt)"))
-    goal = (
-        step_target(model, step, scale)
-        if step is not None
-        else gradient_target(model, str(wrt), scale)
-    )
+    goal = target(model, step, wrt, scale)
     # a derivation may pass through the entry form (∂J/∂βⱼ) on its way to the row
     goal = replace(goal, relations=tuple(filter(checkable, goal.step.relations)))
     limit = None if time_limit is None else time_limit * len(parsed)
-    try:
-        return run_limited(_judge_lines, (parsed, goal, scale), limit)
-    except TimeLimitExceeded as error:
-        raise InputError(
-            gettext("the check of this derivation was {error}; simplify it").format(error=error)
-        ) from None
+    return run_or_refuse(
+        _judge_lines,
+        (parsed, goal, scale),
+        limit,
+        gettext("the check of this derivation was {error}; simplify it"),
+    )
 
 
 def _judge_lines(parsed: list[tuple[int, Parsed]], goal: Target, scale: str | None) -> LinesResult:

@@ -15,9 +15,8 @@ from typing import Any
 
 import sympy as sp
 
-from derive.core.errors import InputError
 from derive.core.i18n import gettext
-from derive.core.processes import TimeLimitExceeded, run_limited
+from derive.core.processes import run_or_refuse
 from derive.grade.build import build
 from derive.grade.compare import Judgement, judge
 from derive.grade.diagnose import split_sign
@@ -28,7 +27,7 @@ from derive.grade.indexed import label_ones
 from derive.grade.model_feedback import explain_model
 from derive.grade.parse import Parsed, parse
 from derive.grade.result import CODES, CheckResult
-from derive.grade.targets import Target, checkable, gradient_target, model_of, step_target
+from derive.grade.targets import Target, checkable, model_of, target
 from derive.grade.value import ShapeClash, Value, index_symbol
 from derive.grade.vocabulary import ModelNames
 from derive.math.printing import latex, text
@@ -49,20 +48,14 @@ def check_model_step(
     """Check `source` against step `step` (a number or key) of `model`, or against its
     gradient with respect to `wrt`; InputError for unreadable text, an unknown step or
     parameter, or a check stopped at `time_limit` seconds (None: no child process)."""
-    if (step is None) == (wrt is None):
-        raise InputError(gettext("give either a step (--step) or a parameter (--wrt)"))
     parsed = parse(source, models=True)  # bounded, before any SymPy object is made
-    goal = (
-        step_target(model, step, scale)
-        if step is not None
-        else gradient_target(model, str(wrt), scale)
+    goal = target(model, step, wrt, scale)
+    return run_or_refuse(
+        judge_parsed,
+        (parsed, goal, scale),
+        time_limit,
+        gettext("the check of this expression was {error}; simplify it"),
     )
-    try:
-        return run_limited(judge_parsed, (parsed, goal, scale), time_limit)
-    except TimeLimitExceeded as error:
-        raise InputError(
-            gettext("the check of this expression was {error}; simplify it").format(error=error)
-        ) from None
 
 
 def judge_parsed(parsed: Parsed, goal: Target, scale: str | None) -> CheckResult:

@@ -75,6 +75,15 @@ def model_of(model: str, scale: str | None) -> tuple[ModelSpec, Derivation]:
     return spec, derive_model(ARTICLE if model == ARTICLE else spec, scale or "1/m")
 
 
+def target(model: str, step: str | int | None, wrt: str | None, scale: str | None) -> Target:
+    """The target of `--step` or of `--wrt` (exactly one of them)."""
+    if (step is None) == (wrt is None):
+        raise InputError(gettext("give either a step (--step) or a parameter (--wrt)"))
+    if step is not None:
+        return step_target(model, step, scale)
+    return gradient_target(model, str(wrt), scale)
+
+
 def step_target(model: str, step: str | int, scale: str | None = None) -> Target:
     """The target of `--step N|KEY`; InputError naming the choices for another."""
     spec, derivation = model_of(model, scale)
