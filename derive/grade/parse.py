@@ -112,11 +112,13 @@ class Parsed:
     models: bool = False  # read in the notation of every model (parse(..., models=True))
 
 
-@lru_cache(maxsize=1)
-def parser() -> lark.Lark:
-    """The LALR parser of grammar.lark (package data), built once per process."""
+@lru_cache(maxsize=2)
+def parser(models: bool = False) -> lark.Lark:
+    """The LALR parser of grammar.lark (package data) for the article's notation or every
+    model's, each built once per process and only when needed (the tables of both take
+    longer to build than either's)."""
     grammar = files("derive.grade").joinpath("grammar.lark").read_text(encoding="utf-8")
-    starts = ["plain", "latex", "model_plain", "model_latex"]
+    starts = ["model_plain", "model_latex"] if models else ["plain", "latex"]
     return lark.Lark(grammar, parser="lalr", start=starts, propagate_positions=True)
 
 
@@ -128,7 +130,7 @@ def parse(source: str | bytes, models: bool = False) -> Parsed:
     text = _screen(_decode(source), models)
     notation = "latex" if "\\" in text else "plain"
     try:
-        tree = parser().parse(text, start=f"model_{notation}" if models else notation)
+        tree = parser(models).parse(text, start=f"model_{notation}" if models else notation)
     except UnexpectedInput as error:
         raise _syntax_error(error, text) from None
     _bound_tree(tree, text)

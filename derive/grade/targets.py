@@ -23,9 +23,9 @@ from derive.core.i18n import gettext, join_list
 from derive.math.entrywise import HeldDerivative
 from derive.math.matcalc import MatrixDerivative
 from derive.math.printing import text
-from derive.models.catalog import load_model
+from derive.models.catalog import BUILTIN, load_model
 from derive.models.spec import ModelSpec
-from derive.steps.choose import ARTICLE, derive_model
+from derive.steps.choose import derive_model
 from derive.steps.derivation import Derivation, Relation, Step
 
 # The steps that take calculus: a local factor, the signal, an inner factor, a penalty's
@@ -70,9 +70,16 @@ def checkable_steps(derivation: Derivation) -> tuple[Step, ...]:
 
 @lru_cache(maxsize=16)
 def model_of(model: str, scale: str | None) -> tuple[ModelSpec, Derivation]:
-    """The model's description and its derivation (cached: computed before a check forks)."""
+    """The model's description and its derivation (cached: computed before a check forks).
+    A built-in model is planned here by name (a file's plan runs in a child process with
+    a time limit, which a built-in one does not need)."""
+    if model in BUILTIN:
+        derivation = derive_model(model, scale or "1/m")
+        planned = derivation.model
+        spec = planned if isinstance(planned, ModelSpec) else load_model(model, scale)
+        return spec, derivation
     spec = load_model(model, scale)
-    return spec, derive_model(ARTICLE if model == ARTICLE else spec, scale or "1/m")
+    return spec, derive_model(spec, scale or "1/m")
 
 
 def target(model: str, step: str | int | None, wrt: str | None, scale: str | None) -> Target:
