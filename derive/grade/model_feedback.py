@@ -40,8 +40,15 @@ MISTAKE_SENTENCES = {
 }
 
 
-def explain_model(judgement: Judgement, symbol: str, expected: str, layout: bool) -> str:
-    """The message of a check of a model's step, in the current language."""
+def explain_model(
+    judgement: Judgement, symbol: str, expected: str, layout: bool, update: bool = False
+) -> str:
+    """The message of a check of a model's step, in the current language; `update` for
+    the right-hand side of an update rule α ← α − η ∂J/∂α, written out."""
+    statement = f"{symbol} ← {expected}"
+    if judgement.equal and update:
+        sentence = gettext("Correct: your expression is the update {statement}.")
+        return sentence.format(statement=statement)
     if judgement.equal:
         if layout:
             sentence = gettext(
@@ -56,7 +63,9 @@ def explain_model(judgement: Judgement, symbol: str, expected: str, layout: bool
         )
         return sentence.format(symbol=symbol, expected=expected) + note
     sentences = [
-        gettext("Not equal to {symbol} = {expected}.").format(symbol=symbol, expected=expected)
+        gettext("Not the update {statement}.").format(statement=statement)
+        if update
+        else gettext("Not equal to {symbol} = {expected}.").format(symbol=symbol, expected=expected)
     ]
     if layout:
         sentences.append(

@@ -87,7 +87,7 @@ def judge_parsed(parsed: Parsed, goal: Target, scale: str | None) -> CheckResult
     indexed = (r for r in goal.step.relations if checkable(r) and relation_indices(r) != NO_INDEX)
     chain = next(indexed, None)
     judgement = judge(spec, derivation, relation, chain, given)
-    return _result(base, judgement, transposed, text(relation.lhs))
+    return _result(base, judgement, transposed, relation)
 
 
 def built_value(
@@ -155,7 +155,7 @@ def _shape_result(base: dict[str, Any], problem: str) -> CheckResult:
 
 
 def _result(
-    base: dict[str, Any], judgement: Judgement, transposed: bool, symbol: str
+    base: dict[str, Any], judgement: Judgement, transposed: bool, relation: Relation
 ) -> CheckResult:
     codes = set(judgement.codes) | ({"layout"} if transposed else set())
     ordered = tuple(code for code in CODES if code in codes)
@@ -173,7 +173,13 @@ def _result(
     return CheckResult(
         verdict=verdict,
         diagnosis=ordered,
-        message=explain_model(judgement, symbol, str(base["expected_text"]), transposed),
+        message=explain_model(
+            judgement,
+            text(relation.lhs),
+            str(base["expected_text"]),
+            transposed,
+            update=relation.op == "<-",
+        ),
         factor=shown_factor,
         counterexample=judgement.counterexample,
         proof=judgement.proof,
