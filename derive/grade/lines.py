@@ -55,8 +55,9 @@ class LinesResult:
     def _repr_markdown_(self) -> str:
         """Each line's mark, then the first wrong line's check, for Jupyter."""
         marks = {"right": "✓", "wrong": "✗", "follows": "→", "differs": "✗"}
+        label = gettext("line {number}")
         rows = [
-            f"{marks[line.verdict]} {gettext('line {number}').format(number=line.number)}: "
+            f"{marks[line.verdict]} {label.format(number=line.number)}: "
             f"$${line.result.given_latex or ''}$$"
             for line in self.lines
         ]

@@ -28,7 +28,7 @@ from derive.grade.model_feedback import explain_model
 from derive.grade.parse import Parsed, parse
 from derive.grade.result import CODES, CheckResult
 from derive.grade.targets import Target, checkable, model_of, target
-from derive.grade.value import ShapeClash, Value, index_symbol
+from derive.grade.value import ShapeClash, Value
 from derive.grade.vocabulary import ModelNames
 from derive.math.printing import latex, text
 from derive.steps.derivation import Relation
@@ -73,11 +73,14 @@ def judge_parsed(parsed: Parsed, goal: Target, scale: str | None) -> CheckResult
         "step_key": goal.step.key,
     }
     try:
-        value = _renamed(build(parsed, ModelNames.for_spec(spec)), spec.m)
+        value = build(parsed, ModelNames.for_spec(spec))
     except ShapeClash as clash:
         return _shape_result(base, clash.message)
     shown = label_ones(value.expr, spec.m)
     base |= {"given_latex": latex(shown), "given_text": text(shown)}
+    index_problem = _index_problem(value, spec.m)
+    if index_problem is not None:
+        return _shape_result(base, index_problem)
     found = _relation(value, goal)
     if found is None:
         return _shape_result(base, _shape_problem(value, goal))
@@ -97,8 +100,10 @@ def built_value(
     orientation; None when the expression cannot be built or fits no relation."""
     spec, _ = model_of(goal.model, scale)
     try:
-        value = _renamed(build(parsed, ModelNames.for_spec(spec)), spec.m)
+        value = build(parsed, ModelNames.for_spec(spec))
     except ShapeClash:
+        return None
+    if _index_problem(value, spec.m) is not None:
         return None
     found = _relation(value, goal)
     if found is None:
@@ -125,12 +130,21 @@ def _relation(value: Value, goal: Target) -> tuple[Relation, bool] | None:
     return None
 
 
-def _renamed(value: Value, m: sp.Expr) -> Value:
-    """The free indices as the steps write them: i over the examples, j over the features."""
-    names = {letter: ("i" if size == m else "j") for letter, size in value.indices}
-    swap = {index_symbol(letter): sp.Symbol(name, integer=True) for letter, name in names.items()}
-    indices = tuple((names[letter], size) for letter, size in value.indices)
-    return Value(value.expr.xreplace(swap), value.shape, value.degree, indices, sums=value.sums)
+def _index_problem(value: Value, m: sp.Expr) -> str | None:
+    """Why the expression's free indices are not the steps' (i over the examples, j over
+    the features), or None: X_ji for X_ij, or pᵢ (1 − pⱼ), is a slip, not a renaming."""
+    for letter, size in value.indices:
+        over_examples = size == m
+        if letter != ("i" if over_examples else "j"):
+            problem = (
+                gettext("the free index {letter} runs over the examples, which the steps index i")
+                if over_examples
+                else gettext(
+                    "the free index {letter} runs over the features, which the steps index j"
+                )
+            )
+            return problem.format(letter=letter)
+    return None
 
 
 def _shape_problem(value: Value, goal: Target) -> str:

@@ -262,6 +262,13 @@ class TextbookPrinter(Notation, LatexPrinter):
     def _plain_mul(self, expr: sp.Mul) -> str:
         return str(LatexPrinter._print_Mul(self, expr))
 
+    def _print_Pow(self, expr: sp.Pow, **kwargs: Any) -> str:
+        """1/xᵏ as a fraction (LaTeX's own printer hands it to the product's, which is
+        ours and reads a lone power as a factor)."""
+        if expr.exp.is_Integer and expr.exp < -1:
+            return f"\\frac{{1}}{{{self._print(sp.Pow(expr.base, -expr.exp))}}}"
+        return str(LatexPrinter._print_Pow(self, expr, **kwargs))
+
 
 class InlineTextbookPrinter(TextbookPrinter):
     """LaTeX for symbols inside running text: derivatives as slashes, not stacked fractions."""
@@ -306,9 +313,12 @@ class TextPrinter(Notation, StrPrinter):
         return f"({text})" if "/" in text or " " in text else text
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
-        if expr.exp == 2:
+        """xᵏ with superscript digits for a whole k other than −1 (m³, pᵢ⁻³): `**` would be
+        lost where scalars stand side by side."""
+        shown = superscript(str(expr.exp)) if expr.exp.is_Integer and expr.exp != -1 else None
+        if shown is not None:
             base = self._factor(expr.base)
-            return (self._paren(base) if self._bare(expr.base) else base) + "²"
+            return (self._paren(base) if self._bare(expr.base) else base) + shown
         return str(StrPrinter._print_Pow(self, expr, rational))
 
 

@@ -21,8 +21,9 @@ WORDS = {
 
 def lines_text(done: LinesResult) -> str:
     """One line per line of the derivation, then the first wrong line in full."""
+    label = gettext("line {number}")  # outside the f-string, where babel finds it
     shown = [
-        f"{MARKS[line.verdict]} {gettext('line {number}').format(number=line.number)}: "
+        f"{MARKS[line.verdict]} {label.format(number=line.number)}: "
         f"{line.result.text.strip()}   [{gettext(WORDS[line.verdict])}]"
         for line in done.lines
     ]
