@@ -301,3 +301,18 @@ def test_the_pdfs_build_without_overfull_boxes(need: Need, tmp_path: Path, lang:
         assert code == 0, output
         for name in ("worksheet.pdf", "answers.pdf"):
             assert (folder / name).read_bytes() == (tmp_path / "again" / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("model", "rule"),
+    [("logistic", "The derivative of the logistic function"), ("poisson", "its own derivative:")],
+)
+def test_a_blank_steps_rule_of_calculus_is_not_stated_above_its_box(
+    tmp_path: Path, model: str, rule: str
+) -> None:
+    """σ′(t) = σ(t)(1 − σ(t)) above the box of ∂pᵢ/∂zᵢ would be its answer with t for zᵢ."""
+    files = _sheets(tmp_path, model, "en")
+    assert rule in files["answers.html"]
+    assert rule in files["answers.tex"]
+    assert rule not in files["worksheet.html"]
+    assert rule not in files["worksheet.tex"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from derive.core.errors import InputError
@@ -192,6 +192,15 @@ def _view(step: Step, check: StepCheck | None, prose: Prosing) -> StepView:
         note=() if step.note_template is None else prose(step.note_template),
         checks=() if check is None else tuple((r.route, r.passed) for r in check.results),
     )
+
+
+def without_rules(derivation: Derivation, step: Step) -> tuple[Segment, ...]:
+    """A planned step's explanation without the sentences that state a rule of calculus
+    (σ′(t) = σ(t)(1 − σ(t))): on a worksheet, the rule with zᵢ for t is the blank's answer."""
+    kept = tuple(template for template in step.explanation if "{rule_" not in template)
+    if kept == step.explanation:
+        return _explanation(step, _prose(derivation.model))
+    return _explanation(replace(step, explanation=kept), _prose(derivation.model)) if kept else ()
 
 
 def _explanation(step: Step, prose: Prosing) -> tuple[Segment, ...]:

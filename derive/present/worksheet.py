@@ -20,7 +20,7 @@ from derive.grade.targets import checkable, is_calculus
 from derive.math.printing import text
 from derive.present.example_view import ExampleView
 from derive.present.formulas import formula
-from derive.present.handout import Handout
+from derive.present.handout import Handout, without_rules
 from derive.steps.derivation import Derivation, Step
 
 # --blanks calculus (grade/targets.is_calculus): the factors of the chain rule and the
@@ -234,14 +234,22 @@ def _numbers_shape(result: str) -> tuple[int, str]:
     return len(rows), f"{len(rows)}×{rows[0].count('&') + 1}"
 
 
-def worksheet_handout(document: Handout, sheet: Sheet) -> Handout:
+def worksheet_handout(document: Handout, sheet: Sheet, derivation: Derivation) -> Handout:
     """The handout a worksheet shows: no checked example of a hand derivation (it shows
-    a correct gradient) and, when the example's numbers are blank, none of them in its
-    table either (the cost at the start and the first iterate)."""
+    a correct gradient); a blank step's explanation without the rule of calculus it
+    applies (the rule is its answer with t for zᵢ); and, when the example's numbers are
+    blank, none of them in its table either (the cost at the start and the first
+    iterate)."""
     example = document.example
     if sheet.example and example is not None:
         example = _without_first_iterate(example)
-    return replace(document, check=None, example=example)
+    steps = tuple(
+        replace(view, explanation=without_rules(derivation, derivation[view.number]))
+        if sheet.marked(view.number)
+        else view
+        for view in document.steps
+    )
+    return replace(document, check=None, example=example, steps=steps)
 
 
 def _without_first_iterate(view: ExampleView) -> ExampleView:

@@ -95,7 +95,7 @@ def write_worksheets(
         commands = (model, scale, example_command(model, example, target))
         sheet = build_sheet(result, document, choice, commands)
         pages = {
-            "worksheet": (worksheet_handout(document, sheet), sheet),
+            "worksheet": (worksheet_handout(document, sheet, result), sheet),
             "answers": (document, replace(sheet, answers=True)),
         }
         contents: dict[str, bytes] = {}
