@@ -179,3 +179,20 @@ def test_several_expression_arguments_are_checked_line_by_line() -> None:
     right = CliRunner().invoke(cli, again)
     assert right.exit_code == 0, right.output
     assert json.loads(right.stdout)["first_wrong_line"] is None
+
+
+def test_a_wrong_line_carried_into_the_other_form_follows_from_it() -> None:
+    """From the entry form (Σ over i, j free) to the row and its transpose: the wrong
+    sign of line 2 is carried, not made again, until line 5 puts it right."""
+    texts = [
+        "1/m sum_i (p_i - y_i) X_ij",
+        "= 1/m sum_i (y_i - p_i) X_ij",
+        "= 1/m (y - p)^T X",
+        "= 1/m X^T (y - p)",
+        "= 1/m (p - y)^T X",
+    ]
+    done = derive.check_lines(texts, "logistic", wrt="beta", time_limit=None)
+    verdicts = [line.verdict for line in done.lines]
+    assert verdicts == ["right", "wrong", "follows", "follows", "right"]
+    assert done.first_wrong == 2
+    assert done.lines[1].result.diagnosis == ("sign",)

@@ -71,18 +71,22 @@ def judge(
     relation: Relation,
     chain_relation: Relation | None,
     given: sp.Basic,
+    given_indices: Indices | None = None,
 ) -> Judgement:
     """Compare `given` with `relation`'s right-hand side; `chain_relation`, the step's
-    relation with free indices, is where the chain rule's mistakes are made."""
+    relation with free indices, is where the chain rule's mistakes are made.
+    `given_indices`, when the given expression is another form of the relation (the row
+    ∂J/∂β against the entry ∂J/∂βⱼ): its own free indices, whose values run in the same
+    order as the other form's entries."""
     explicit = Explicit(spec)
     indices = relation_indices(relation)
     expected = explicit.columns(relation.rhs, indices)
-    mine = explicit.columns(given, indices)
+    mine = explicit.columns(given, indices if given_indices is None else given_indices)
     proofs = [agree(g, e) for g, e in zip(mine, expected, strict=True)]
     if all(proofs):
         proof = "numeric" if "numeric" in proofs else "exact"
         return Judgement(True, (), proof)
-    example = counterexample(explicit, given, relation.rhs, indices)
+    example = counterexample(explicit, given, relation.rhs, indices, given_indices)
     for candidate, lazy in _candidates(spec, derivation, relation, chain_relation, expected):
         factor = _factor(mine, lazy, spec)
         if factor is None and candidate is not None and candidate.code == "missing-term":
@@ -172,11 +176,15 @@ def _factor(
 
 
 def counterexample(
-    explicit: Explicit, given: sp.Basic, expected: sp.Basic, indices: Indices
+    explicit: Explicit,
+    given: sp.Basic,
+    expected: sp.Basic,
+    indices: Indices,
+    given_indices: Indices | None = None,
 ) -> ModelCounterexample | None:
     """Small numbers of the model's kinds at which the two sides differ, or None."""
     size = COUNTEREXAMPLE_SIZE
-    mine = explicit.column(given, indices, size)
+    mine = explicit.column(given, indices if given_indices is None else given_indices, size)
     right = explicit.column(expected, indices, size)
     variables = explicit.variables(size)
     rng = random.Random(len(variables))

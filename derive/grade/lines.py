@@ -135,11 +135,11 @@ def _judge_lines(parsed: list[tuple[int, Parsed]], goal: Target, scale: str | No
 def _against(
     previous: Relation | None, goal: Target, line: Parsed, scale: str | None
 ) -> CheckResult | None:
-    """The line checked against the line before it, when both have the same form."""
-    mine = _as_relation(line, goal, scale)
-    if previous is None or mine is None or previous.lhs != mine.lhs:
+    """The line checked against the line before it (also when one is the row and the
+    other its entry form)."""
+    if previous is None or _as_relation(line, goal, scale) is None:
         return None
-    return judge_parsed(line, replace(goal, relations=(previous,)), scale)
+    return judge_parsed(line, replace(goal, relations=(previous,)), scale, other_forms=True)
 
 
 def _as_relation(line: Parsed, goal: Target, scale: str | None) -> Relation | None:

@@ -58,8 +58,12 @@ def check_model_step(
     )
 
 
-def judge_parsed(parsed: Parsed, goal: Target, scale: str | None) -> CheckResult:
-    """Build the expression on the model's names and compare it (in the child process)."""
+def judge_parsed(
+    parsed: Parsed, goal: Target, scale: str | None, other_forms: bool = False
+) -> CheckResult:
+    """Build the expression on the model's names and compare it (in the child process);
+    `other_forms`: the row may stand for the entry form of the same step and back (a
+    derivation's lines)."""
     spec, derivation = model_of(goal.model, scale)
     last = goal.relations[-1]
     base = {
@@ -82,6 +86,10 @@ def judge_parsed(parsed: Parsed, goal: Target, scale: str | None) -> CheckResult
     if index_problem is not None:
         return _shape_result(base, index_problem)
     found = _relation(value, goal)
+    other = None
+    if found is None and other_forms:
+        other = _other_form(value, goal)
+        found = None if other is None else (goal.relations[0], False)
     if found is None:
         return _shape_result(base, _shape_problem(value, goal))
     relation, transposed = found
@@ -89,7 +97,7 @@ def judge_parsed(parsed: Parsed, goal: Target, scale: str | None) -> CheckResult
     given = value.expr.T if transposed else value.expr
     indexed = (r for r in goal.step.relations if checkable(r) and relation_indices(r) != NO_INDEX)
     chain = next(indexed, None)
-    judgement = judge(spec, derivation, relation, chain, given)
+    judgement = judge(spec, derivation, relation, chain, given, other)
     return _result(base, judgement, transposed, relation)
 
 
@@ -128,6 +136,32 @@ def _relation(value: Value, goal: Target) -> tuple[Relation, bool] | None:
         if tuple(value.shape) == shape[::-1] and not (mine.example or mine.feature):
             return relation, True
     return None
+
+
+def _other_form(value: Value, goal: Target) -> Indices | None:
+    """The expression's own free indices when it is the other form of the target's only
+    relation — a row or column whose entries run as the other's free index does (1×n
+    and j, m×1 and i, in either direction) — else None."""
+    mine = _value_indices(value)
+    relation = goal.relations[0]
+    sizes = (goal.spec.m, goal.spec.n)
+    theirs = _entries(tuple(relation.shape), relation_indices(relation), sizes)
+    return mine if _entries(tuple(value.shape), mine, sizes) == theirs else None
+
+
+def _entries(
+    shape: tuple[sp.Expr, sp.Expr], indices: Indices, sizes: tuple[sp.Expr, sp.Expr]
+) -> tuple[sp.Expr, ...]:
+    """What the entries of a form run over, in order: (n,) for a 1×n row, an n×1
+    column, and a number with the free index j."""
+    if indices.example or indices.feature:
+        used = zip(sizes, (indices.example, indices.feature), strict=True)
+        return tuple(size for size, there in used if there)
+    return tuple(size for size in shape if size != 1)
+
+
+def _value_indices(value: Value) -> Indices:
+    return Indices(any(n == "i" for n, _ in value.indices), any(n == "j" for n, _ in value.indices))
 
 
 def _index_problem(value: Value, m: sp.Expr) -> str | None:
