@@ -93,6 +93,13 @@ class Builder(Calls):
     def _power(self, node: Tree) -> Value:
         base_node, exponent_node = node.children
         base = scalar(self.build(base_node))
+        spec_mode = self.vocabulary.spec_mode
+        if base.is_matrix and spec_mode and 1 in base.shape:
+            # a model's vector to a power is entry by entry: 1 − tanh(z)², p∘²
+            k = int(self.build(exponent_node).expr)
+            degree, sums = base.degree * abs(k), base.sums * abs(k)
+            powered = sp.HadamardPower(base.expr, k)
+            return Value(powered, base.shape, degree, base.indices, sums=sums)
         if base.is_matrix:
             power = gettext(
                 "{what} is {shape}: powers are for numbers (write uᵀu for a sum of squares)"
@@ -102,7 +109,7 @@ class Builder(Calls):
                 base_node,
             )
         k = int(self.build(exponent_node).expr)  # parse.py allows whole numbers up to 16
-        if k < 0 and (base.degree or base.indices):
+        if k < 0 and (base.degree or base.indices) and not spec_mode:
             self.fail(gettext("a negative power of the data (division by the data)"), node)
         if k < 0 and base.expr.is_zero:
             self.fail(gettext("division by zero"), node)
