@@ -196,3 +196,17 @@ def test_a_wrong_line_carried_into_the_other_form_follows_from_it() -> None:
     assert verdicts == ["right", "wrong", "follows", "follows", "right"]
     assert done.first_wrong == 2
     assert done.lines[1].result.diagnosis == ("sign",)
+
+
+def test_the_lines_of_an_align_environment_with_comments_can_be_pasted() -> None:
+    texts = [
+        "\ufeff% my derivation",
+        r"\frac{\partial J}{\partial \beta} &= \frac{1}{m} (\mathbf{p} - \mathbf{y})^\top X \\",
+        "# the transpose",
+        r"&= \frac{1}{m} X^\top(\mathbf{p}-\mathbf{y})",
+        r"&= \frac{2}{m} X^\top(\mathbf{p}-\mathbf{y})",
+    ]
+    done = derive.check_lines(texts, "logistic", wrt="beta", time_limit=None)
+    assert [line.number for line in done.lines] == [2, 4, 5]
+    assert [line.verdict for line in done.lines] == ["right", "right", "wrong"]
+    assert done.first_wrong == 5

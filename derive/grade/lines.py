@@ -80,8 +80,11 @@ def check_lines(
     scale: str | None = None,
     time_limit: float | None = TIME_LIMIT,
 ) -> LinesResult:
-    """Check a derivation given as its lines (empty lines are skipped)."""
-    kept = [(number, line) for number, line in enumerate(texts, 1) if line.strip()]
+    """Check a derivation given as its lines. Empty lines and comments (# or %) are
+    skipped; LaTeX's alignment (`&=`, a trailing `\\\\`) and a byte-order mark are
+    dropped, so that the lines of an align environment can be pasted."""
+    kept = [(number, _cleaned(line)) for number, line in enumerate(texts, 1)]
+    kept = [(number, line) for number, line in kept if line]
     if not kept:
         raise InputError(gettext("the derivation has no lines"))
     if len(kept) > MAX_LINES:
@@ -110,6 +113,14 @@ def check_lines(
         limit,
         gettext("the check of this derivation was {error}; simplify it"),
     )
+
+
+def _cleaned(line: str) -> str:
+    """A line without what is not mathematics: a BOM, a comment, & and a trailing \\\\."""
+    line = line.removeprefix("\ufeff").strip()
+    if line.startswith(("#", "%")):
+        return ""
+    return line.removesuffix("\\\\").strip().replace("&", "")
 
 
 def _judge_lines(parsed: list[tuple[int, Parsed]], goal: Target, scale: str | None) -> LinesResult:

@@ -93,7 +93,7 @@ class CheckResult:
         scale = "" if self.scale == Scale.MEAN.value else f" --scale {shlex.quote(self.scale)}"
         if self.model is None:
             return f"derive check {shlex.quote(self.text)} --wrt {self.wrt}{scale}"
-        what = f"--wrt {self.wrt}" if self.step is None else f"--step {self.step}"
+        what = f"--wrt {self.wrt}" if self.wrt else f"--step {self.step}"
         model = shlex.quote(self.model)
         return f"derive check {shlex.quote(self.text)} --model {model} {what}{scale}"
 
@@ -110,7 +110,7 @@ class CheckResult:
         """The JSON object of `derive check --json` (the keys of the issue come first)."""
         example = self.counterexample
         return {
-            "wrt": self.wrt,
+            "wrt": self.wrt or None,
             "equivalent": self.equivalent,
             "verdict": self.verdict,
             "diagnosis": list(self.diagnosis),

@@ -68,12 +68,12 @@ def judge_parsed(
     last = goal.relations[-1]
     base = {
         "text": parsed.text,
-        "wrt": goal.wrt or goal.step.key,
+        "wrt": goal.wrt or "",  # with --step, no parameter (null in the JSON)
         "scale": spec.scale or "1/m",
         "expected_latex": latex(last.rhs),
         "expected_text": text(last.rhs),
         "model": goal.model,
-        "step": None if goal.wrt else goal.step.number,
+        "step": goal.step.number,
         "step_key": goal.step.key,
     }
     try:
