@@ -37,6 +37,7 @@ from derive.steps.derivation import Derivation, Relation
 COUNTEREXAMPLE_SIZE = (2, 2)
 ATTEMPTS = 60
 DIGITS = 6  # of an irrational value shown in a counterexample
+LEARNING_RATE = sp.Rational(1, 10)  # η in the counterexample of an update step
 
 
 @dataclass(frozen=True)
@@ -195,12 +196,16 @@ def counterexample(
             for q in explicit.spec.declared
             for symbol, value in zip(variables[q.name], drawn[q.name], strict=True)
         }
+        rate = explicit.spec.eta  # an update step's learning rate
+        uses_rate = mine.has(rate) or right.has(rate)
+        if uses_rate:
+            at[rate] = LEARNING_RATE
         g, e = mine.xreplace(at), right.xreplace(at)
         if any(_differs(a, b) for a, b in zip(g, e, strict=True)):
             shown = tuple(
                 (q.name, _rows(drawn[q.name], q, explicit.spec.sizes(*size)))
                 for q in explicit.spec.declared
-            )
+            ) + ((("eta", ((str(LEARNING_RATE),),)),) if uses_rate else ())
             return ModelCounterexample(*size, shown, tuple(map(_shown, g)), tuple(map(_shown, e)))
     return None
 
