@@ -24,7 +24,7 @@ from derive.grade.diagnose import Comparison, Finding, split_sign
 from derive.grade.feedback import explain, factor_text
 from derive.grade.indexed import Ones, label_ones
 from derive.grade.parse import Parsed, parse
-from derive.grade.result import CODES, CheckResult
+from derive.grade.result import CODES, CheckResult, shape_result, verdict_of
 from derive.grade.value import ONE, ShapeClash, Value, a_shape
 from derive.grade.vocabulary import ModelNames
 from derive.math.printing import latex, text
@@ -134,13 +134,13 @@ def analyse(parsed: Parsed, built: Value | ShapeClash, wrt: str, scale: Scale) -
         "expected_text": text(goal.expected),
     }
     if isinstance(built, ShapeClash):
-        return _shape_result(base, built.message)
+        return shape_result(base, built.message)
     value = built
     shown = label_ones(value.expr, model.m)
     given = {"given_latex": latex(shown), "given_text": text(shown)}
     problem, transposed = _shape_problem(value, goal, model)
     if problem is not None:
-        result = _shape_result({**base, **given}, problem)
+        result = shape_result({**base, **given}, problem)
     else:
         expr = value.expr.T if transposed else value.expr
         finding = Comparison(model, expr, goal.expected).run()
@@ -210,19 +210,11 @@ def _shape_hint(value: Value) -> str:
     return ""
 
 
-def _shape_result(base: dict[str, Any], problem: str) -> CheckResult:
-    message = gettext("The shapes do not fit: {problem}.").format(problem=problem)
-    return CheckResult(verdict="not-equivalent", diagnosis=("shape",), message=message, **base)
-
-
 def _result(
     base: dict[str, Any], finding: Finding, transposed: bool, goal: Target, scale: Scale
 ) -> CheckResult:
     codes = _codes(finding, transposed)
-    if finding.equal:
-        verdict = "equivalent-up-to-layout" if transposed else "equivalent"
-    else:
-        verdict = "not-equivalent"
+    verdict = verdict_of(finding.equal, transposed)
     factor = finding.factor
     difference = finding.difference
     return CheckResult(

@@ -140,6 +140,19 @@ class CheckResult:
         }
 
 
+def verdict_of(equal: bool, transposed: bool) -> str:
+    """The verdict of a comparison, transposed when the expression was compared transposed."""
+    if not equal:
+        return "not-equivalent"
+    return "equivalent-up-to-layout" if transposed else "equivalent"
+
+
+def shape_result(base: dict[str, Any], problem: str) -> CheckResult:
+    """The result of an expression whose shape cannot be compared: one sentence."""
+    message = gettext("The shapes do not fit: {problem}.").format(problem=problem)
+    return CheckResult(verdict="not-equivalent", diagnosis=("shape",), message=message, **base)
+
+
 def _counterexample_json(example: Counterexample | ModelCounterexample) -> dict[str, Any]:
     if isinstance(example, ModelCounterexample):
         return {

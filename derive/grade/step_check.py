@@ -26,7 +26,7 @@ from derive.grade.grader import shape_words
 from derive.grade.indexed import label_ones
 from derive.grade.model_feedback import explain_model
 from derive.grade.parse import Parsed, parse
-from derive.grade.result import CODES, CheckResult
+from derive.grade.result import CODES, CheckResult, shape_result, verdict_of
 from derive.grade.targets import Target, checkable, model_of, target
 from derive.grade.value import ShapeClash, Value
 from derive.grade.vocabulary import ModelNames
@@ -79,19 +79,19 @@ def judge_parsed(
     try:
         value = build(parsed, ModelNames.for_spec(spec))
     except ShapeClash as clash:
-        return _shape_result(base, clash.message)
+        return shape_result(base, clash.message)
     shown = label_ones(value.expr, spec.m)
     base |= {"given_latex": latex(shown), "given_text": text(shown)}
     index_problem = _index_problem(value, spec.m)
     if index_problem is not None:
-        return _shape_result(base, index_problem)
+        return shape_result(base, index_problem)
     found = _relation(value, goal)
     other = None
     if found is None and other_forms:
         other = _other_form(value, goal)
         found = None if other is None else (goal.relations[0], False)
     if found is None:
-        return _shape_result(base, _shape_problem(value, goal))
+        return shape_result(base, _shape_problem(value, goal))
     relation, transposed = found
     base |= {"expected_latex": latex(relation.rhs), "expected_text": text(relation.rhs)}
     given = value.expr.T if transposed else value.expr
@@ -197,20 +197,12 @@ def _described(shape: tuple[sp.Expr, sp.Expr], indices: Indices) -> str:
     return shape_words(shape)
 
 
-def _shape_result(base: dict[str, Any], problem: str) -> CheckResult:
-    message = gettext("The shapes do not fit: {problem}.").format(problem=problem)
-    return CheckResult(verdict="not-equivalent", diagnosis=("shape",), message=message, **base)
-
-
 def _result(
     base: dict[str, Any], judgement: Judgement, transposed: bool, relation: Relation
 ) -> CheckResult:
     codes = set(judgement.codes) | ({"layout"} if transposed else set())
     ordered = tuple(code for code in CODES if code in codes)
-    if judgement.equal:
-        verdict = "equivalent-up-to-layout" if transposed else "equivalent"
-    else:
-        verdict = "not-equivalent"
+    verdict = verdict_of(judgement.equal, transposed)
     mistake = judgement.mistake
     factor = judgement.factor
     shown_factor = None
