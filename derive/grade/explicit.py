@@ -24,12 +24,13 @@ from derive.models.spec import ModelSpec
 from derive.steps.derivation import Relation
 from derive.verify.model_common import sized
 from derive.verify.model_explicit import ExplicitEvaluator, Keep, is_exactly_zero
+from derive.verify.routes import unroll
 
 SIZES = ((3, 2), (4, 2), (3, 4))  # m changes from the first to the second, n to the third
 INDEX_NAMES = ("i", "j")  # a free index over the examples, over the features
 _SEED = 20261130  # the random points of a numeric comparison: the same on every run
 POINTS = (0, 1, 2)
-_TINY = sp.Float("1e-40", 50)
+_TINY = sp.Float("1e-40", 50)  # relative: 40 of the 50 digits agree
 _LARGEST_DENOMINATOR = 10**6  # of a factor read from numbers
 
 
@@ -87,7 +88,7 @@ class Explicit:
             pinned = at_size.xreplace(
                 {symbol: sp.Integer(point[symbol.name]) for symbol in free if symbol.name in point}
             )
-            entries += list(self.evaluator(size).value(_unrolled(pinned)))
+            entries += list(self.evaluator(size).value(unroll(pinned)))
         return ImmutableMatrix(len(entries), 1, entries)
 
     def columns(self, expr: sp.Basic, indices: Indices) -> tuple[ImmutableMatrix, ...]:
@@ -121,33 +122,21 @@ def _index_symbols(expr: sp.Basic) -> set[sp.Symbol]:
     return {s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.name in INDEX_NAMES}
 
 
-def _unrolled(expr: sp.Basic) -> sp.Basic:
-    """Sums with limits that became numbers, written out (sums over a pinned index too)."""
-
-    def unroll(total: sp.Sum) -> sp.Basic:
-        terms = [total.function]
-        for index, low, high in total.limits:
-            terms = [t.xreplace({index: k}) for t in terms for k in range(int(low), int(high) + 1)]
-        return sp.Add(*terms)
-
-    return expr.replace(lambda e: isinstance(e, sp.Sum), unroll)
-
-
 def agree(left: ImmutableMatrix, right: ImmutableMatrix) -> str | None:
     """How two columns were found equal: "exact" (every difference cancels to 0), or
     "numeric" (a difference SymPy does not cancel, such as σ(t) against 1/(1 + e⁻ᵗ), is 0
     to 40 digits at three random points); None when they differ. The numbers come first:
     a difference that is not 0 at a random point is not sent to `cancel`."""
-    if left.shape != right.shape or not _vanishes(left - right, POINTS[:1]):
+    if left.shape != right.shape or not _near(left, right, POINTS[:1]):
         return None
     if all(is_exactly_zero(entry) for entry in left - right):
         return "exact"
-    return "numeric" if _vanishes(left - right, POINTS[1:]) else None
+    return "numeric" if _near(left, right, POINTS[1:]) else None
 
 
 def close(left: ImmutableMatrix, right: ImmutableMatrix) -> bool:
     """Equal to 40 digits at the first random point (a quick screen, not a proof)."""
-    return left.shape == right.shape and _vanishes(left - right, POINTS[:1])
+    return left.shape == right.shape and _near(left, right, POINTS[:1])
 
 
 def ratio(given: ImmutableMatrix, reference: ImmutableMatrix) -> sp.Rational | None:
@@ -163,7 +152,7 @@ def ratio(given: ImmutableMatrix, reference: ImmutableMatrix) -> sp.Rational | N
     c = sp.nsimplify(found, rational=True, tolerance=sp.Float("1e-25"))
     if not c.is_Rational or c.q > _LARGEST_DENOMINATOR:
         return None
-    return sp.Rational(c) if _vanishes(given - reference * c, POINTS) else None
+    return sp.Rational(c) if _near(given, reference * c, POINTS) else None
 
 
 def at_point(column: ImmutableMatrix, point: int) -> list[sp.Float]:
@@ -174,10 +163,15 @@ def at_point(column: ImmutableMatrix, point: int) -> list[sp.Float]:
     return [numeric(entry.xreplace(values), 50) for entry in column]
 
 
-def _vanishes(difference: ImmutableMatrix, points: tuple[int, ...]) -> bool:
+def _near(left: ImmutableMatrix, right: ImmutableMatrix, points: tuple[int, ...]) -> bool:
+    """Equal to 40 digits, relative to the entries' size (exp(z) may be 10³⁵), at each
+    of the random points."""
     for point in points:
-        for value in at_point(difference, point):
-            if not value.is_number or abs(value) > _TINY:
+        pairs = zip(at_point(left, point), at_point(right, point), strict=True)
+        for a, b in pairs:
+            if not (a.is_number and b.is_number):
+                return False
+            if abs(a - b) > _TINY * (1 + abs(a) + abs(b)):
                 return False
     return True
 
