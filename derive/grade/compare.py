@@ -83,7 +83,11 @@ def judge(
     indices = relation_indices(relation)
     expected = explicit.columns(relation.rhs, indices)
     mine = explicit.columns(given, indices if given_indices is None else given_indices)
-    proofs = [agree(g, e) for g, e in zip(mine, expected, strict=True)]
+    proofs: list[str | None] = []
+    for g, e in zip(mine, expected, strict=True):  # the first size that differs ends it
+        proofs.append(agree(g, e))
+        if proofs[-1] is None:
+            break
     if all(proofs):
         proof = "numeric" if "numeric" in proofs else "exact"
         return Judgement(True, (), proof)
@@ -98,19 +102,23 @@ def judge(
                 term = [e - c for e, c in zip(expected, lazy.columns(), strict=True)]
                 scaled = _factor(rest, _Lazy.of(term), spec)
             if scaled is not None:
-                sign, size = split_sign(scaled)
-                codes = (("sign",) if sign < 0 else ()) + (("factor",) if size != 1 else ())
+                codes = _sign_and_factor(scaled)
                 return Judgement(
                     False, codes, "counterexample", scaled, candidate, example, term_factor=True
                 )
         if factor is None:
             continue
-        sign, size = split_sign(factor)
-        codes = (("sign",) if sign < 0 else ()) + (("factor",) if size != 1 else ())
+        codes = _sign_and_factor(factor)
         if candidate is not None:
             codes = (candidate.code, *codes)
         return Judgement(False, codes, "counterexample", factor, candidate, example)
     return Judgement(False, ("other",), "counterexample", None, None, example)
+
+
+def _sign_and_factor(factor: sp.Expr) -> tuple[str, ...]:
+    """sign when the constant is negative, factor when its size is not 1."""
+    sign, size = split_sign(factor)
+    return (("sign",) if sign < 0 else ()) + (("factor",) if size != 1 else ())
 
 
 class _Lazy:
