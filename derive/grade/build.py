@@ -68,6 +68,10 @@ def build(parsed: Parsed, names: ModelNames | Model) -> Value:
     return value
 
 
+_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+MAX_GLYPH_POWER = 16  # as parse.py's bound on a typed exponent
+
+
 class Builder(Calls):
     """Walks a parse tree; one method per tree node, found by name (`_power`, `_sigma`, ...);
     chains of + and − or of ·, / and juxtaposition are folded by `_chain`."""
@@ -92,11 +96,22 @@ class Builder(Calls):
 
     def _power(self, node: Tree) -> Value:
         base_node, exponent_node = node.children
+        return self._raised(base_node, lambda: int(self.build(exponent_node).expr), node)
+
+    def _glyph_power(self, node: Tree) -> Value:
+        """p∘², pᵢ², m⁻¹: a power in superscript digits, as derive prints it."""
+        base_node, token = node.children
+        written = str(token).lstrip("∘").translate(_DIGITS)
+        if len(written.lstrip("-")) > 2 or abs(int(written)) > MAX_GLYPH_POWER:
+            self.fail(gettext("the power {power} is too large").format(power=str(token)), node)
+        return self._raised(base_node, lambda: int(written), node)
+
+    def _raised(self, base_node: Node, exponent: Callable[[], int], node: Tree) -> Value:
         base = scalar(self.build(base_node))
         spec_mode = self.vocabulary.spec_mode
         if base.is_matrix and spec_mode and 1 in base.shape:
             # a model's vector to a power is entry by entry: 1 − tanh(z)², p∘²
-            k = int(self.build(exponent_node).expr)
+            k = exponent()
             degree, sums = base.degree * abs(k), base.sums * abs(k)
             powered = sp.HadamardPower(base.expr, k)
             return Value(powered, base.shape, degree, base.indices, sums=sums)
@@ -108,7 +123,7 @@ class Builder(Calls):
                 power.format(what=self.snippet(base_node), shape=shape_text(base.shape)),
                 base_node,
             )
-        k = int(self.build(exponent_node).expr)  # parse.py allows whole numbers up to 16
+        k = exponent()  # parse.py allows whole numbers up to 16
         if k < 0 and (base.degree or base.indices) and not spec_mode:
             self.fail(gettext("a negative power of the data (division by the data)"), node)
         if k < 0 and base.expr.is_zero:
