@@ -123,7 +123,7 @@ def built_value(
 def _relation(value: Value, goal: Target) -> tuple[Relation, bool] | None:
     """The step's relation of the expression's shape and free indices (last first), and
     whether the expression is its transpose."""
-    mine = Indices(any(n == "i" for n, _ in value.indices), any(n == "j" for n, _ in value.indices))
+    mine = _value_indices(value)
     latest = list(goal.relations)[::-1]  # the last relation first: the step's result
     fits = sorted(latest, key=lambda r: relation_indices(r) != mine)
     for relation in fits:  # the same free indices first; a constant fits any
@@ -182,8 +182,11 @@ def _index_problem(value: Value, m: sp.Expr) -> str | None:
 
 
 def _shape_problem(value: Value, goal: Target) -> str:
-    wanted = " or ".join(sorted({_described(r.shape, relation_indices(r)) for r in goal.relations}))
-    mine = Indices(any(n == "i" for n, _ in value.indices), any(n == "j" for n, _ in value.indices))
+    forms = sorted({_described(r.shape, relation_indices(r)) for r in goal.relations})
+    wanted = forms[0]
+    for other in forms[1:]:
+        wanted = gettext("{one} or {other}").format(one=wanted, other=other)
+    mine = _value_indices(value)
     return gettext("your expression is {yours}, but {symbol} is {expected}").format(
         yours=_described(value.shape, mine), symbol=goal.symbol, expected=wanted
     )
