@@ -25,6 +25,7 @@ from click.testing import CliRunner
 import derive
 from derive.cli.main import cli
 from derive.grade.result import CODES, VERDICTS, CheckResult
+from derive.models.catalog import builtin_text
 
 CORPUS = Path(__file__).resolve().parent / "data" / "check_corpus"
 FAMILIES = ("logistic_neuron", "poisson", "ridge")
@@ -245,3 +246,15 @@ def test_a_deeply_nested_expression_is_refused(
     assert "nested" in result.stderr.splitlines()[0]
     assert "Traceback" not in result.stderr
     assert list(work.iterdir()) == []
+
+
+def test_a_description_edited_between_two_checks_is_read_again(tmp_path: Path) -> None:
+    """In a notebook the same file name may hold another cost on the second check."""
+    model = tmp_path / "mine.toml"
+    model.write_text(builtin_text("logistic"), encoding="utf-8")
+    answer = "(1/m)(p - y)^T X"
+    assert derive.check_gradient(answer, "beta", model=str(model)).equivalent
+    doubled = builtin_text("logistic").replace('value = "-(1/m) (', 'value = "-(2/m) (')
+    assert doubled != builtin_text("logistic")
+    model.write_text(doubled, encoding="utf-8")
+    assert derive.check_gradient(answer, "beta", model=str(model)).diagnosis == ("factor",)

@@ -68,17 +68,26 @@ def checkable_steps(derivation: Derivation) -> tuple[Step, ...]:
     return tuple(step for step in derivation if any(map(checkable, step.relations)))
 
 
-@lru_cache(maxsize=16)
 def model_of(model: str, scale: str | None) -> tuple[ModelSpec, Derivation]:
     """The model's description and its derivation (cached: computed before a check forks).
     A built-in model is planned here by name (a file's plan runs in a child process with
-    a time limit, which a built-in one does not need)."""
+    a time limit, which a built-in one does not need); a file is cached by what it says,
+    so that a description edited between two checks (in a notebook) is planned again."""
     if model in BUILTIN:
-        derivation = derive_model(model, scale or "1/m")
-        planned = derivation.model
-        spec = planned if isinstance(planned, ModelSpec) else load_model(model, scale)
-        return spec, derivation
-    spec = load_model(model, scale)
+        return _builtin(model, scale)
+    return _planned(load_model(model, scale), scale)
+
+
+@lru_cache(maxsize=16)
+def _builtin(model: str, scale: str | None) -> tuple[ModelSpec, Derivation]:
+    derivation = derive_model(model, scale or "1/m")
+    planned = derivation.model
+    spec = planned if isinstance(planned, ModelSpec) else load_model(model, scale)
+    return spec, derivation
+
+
+@lru_cache(maxsize=16)
+def _planned(spec: ModelSpec, scale: str | None) -> tuple[ModelSpec, Derivation]:
     return spec, derive_model(spec, scale or "1/m")
 
 

@@ -102,9 +102,11 @@ def write_worksheets(
         skipped = latex_tools(lang) if "pdf" in wanted else None
         pictures = _figure_files(document)
         for name, (shown, laid) in pages.items():
-            tex = render_sheet_tex(shown, laid, layout)
             if "html" in wanted:
                 contents[f"{name}.html"] = render_sheet_html(shown, laid, layout).encode("utf-8")
+            if "tex" not in wanted and ("pdf" not in wanted or skipped is not None):
+                continue  # no LaTeX wanted, or none to build it with
+            tex = render_sheet_tex(shown, laid, layout)
             if "tex" in wanted:
                 contents[f"{name}.tex"] = tex.encode("utf-8")
             if "pdf" in wanted and skipped is None:
